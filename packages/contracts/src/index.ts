@@ -1,0 +1,5 @@
+export * from './chat.js';
+export * from './errors.js';
+export * from './images.js';
+export * from './models.js';
+export * from './usage.js';
