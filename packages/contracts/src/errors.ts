@@ -28,6 +28,7 @@ export const ErrorCode = {
   modelNotInPlan: 'model_not_in_plan',
   unsupportedForModel: 'unsupported_for_model',
   notFound: 'not_found',
+  invalidSignedUrl: 'invalid_signed_url',
   idempotencyConflict: 'idempotency_key_conflict',
   rateLimitExceeded: 'rate_limit_exceeded',
   quotaExceeded: 'quota_exceeded',

@@ -1,0 +1,25 @@
+import { ConfigError, createLogger, listenWithGracefulShutdown } from '@synthwell/server';
+import { createBilling } from './bootstrap.js';
+import { loadBillingConfig } from './config/env.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadBillingConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`billing: ${error.message}`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger({ name: 'billing', level: config.LOG_LEVEL });
+  const { app } = await createBilling(config, { logger });
+  const url = await listenWithGracefulShutdown(app, { port: config.BILLING_PORT, host: config.BILLING_HOST, logger });
+  logger.info({ url }, 'billing listening');
+}
+
+main().catch((error: unknown) => {
+  console.error('billing: failed to start:', error);
+  process.exit(1);
+});

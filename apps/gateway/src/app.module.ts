@@ -1,0 +1,33 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { pingDb } from '@synthwell/db';
+import { HealthModule, type ReadinessCheck } from '@synthwell/server';
+import { CatalogService } from './catalog/catalog.service.js';
+import { ChatModule } from './chat/chat.module.js';
+import { type CoreDependencies, CoreModule } from './core/core.module.js';
+import { ImagesModule } from './images/images.module.js';
+import { ModelsController } from './models/models.controller.js';
+import { MetricsController } from './observability/metrics.controller.js';
+import { OpenApiController } from './openapi/openapi.controller.js';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(deps: CoreDependencies & { ready: () => boolean }): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        CoreModule.forRoot(deps),
+        HealthModule.forRoot({
+          useFactory: (catalog: CatalogService): ReadinessCheck[] => [
+            { name: 'database', check: () => pingDb(deps.db) },
+            { name: 'catalog', check: async () => catalog.ready },
+            { name: 'models', check: async () => deps.ready() },
+          ],
+          inject: [CatalogService],
+        }),
+        ChatModule,
+        ImagesModule,
+      ],
+      controllers: [ModelsController, MetricsController, OpenApiController],
+    };
+  }
+}

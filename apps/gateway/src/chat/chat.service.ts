@@ -1,0 +1,274 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionCreateParams,
+  type CompletionUsage,
+  messageText,
+} from '@synthwell/contracts';
+import { type CallContext, countChatPromptTokens, countTokens } from '@synthwell/providers';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CatalogService } from '../catalog/catalog.service.js';
+import type { GatewayConfig } from '../config/env.js';
+import type { Caller } from '../core/caller.js';
+import { GATEWAY_CONFIG } from '../core/tokens.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { toGatewayError } from '../errors/openai-exception.filter.js';
+import { UsageLedger } from '../metering/usage-ledger.js';
+import { MetricsService } from '../observability/metrics.service.js';
+import { resolveModel } from '../policy/model-access.js';
+import { RouterService } from '../router/router.service.js';
+import { SseWriter } from '../streaming/sse.js';
+
+type StreamStart = { iterator: AsyncIterator<ChatCompletionChunk>; first: IteratorResult<ChatCompletionChunk> };
+
+/** Thrown into the upstream call when the client goes away, so the provider stops generating. */
+class ClientClosedError extends Error {
+  constructor() {
+    super('The client closed the connection.');
+    this.name = 'ClientClosedError';
+  }
+}
+
+/**
+ * Chat completions, plain and streamed. Usage is always metered: from the upstream's report when it
+ * gives one, else counted with the tokenizer over what was actually delivered.
+ */
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly router: RouterService,
+    private readonly ledger: UsageLedger,
+    private readonly metrics: MetricsService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  private context(requestId: string, signal: AbortSignal): CallContext {
+    return {
+      requestId,
+      signal,
+      timeouts: {
+        connectMs: this.config.UPSTREAM_CONNECT_TIMEOUT_MS,
+        firstByteMs: this.config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+        totalMs: this.config.UPSTREAM_TOTAL_TIMEOUT_MS,
+      },
+    };
+  }
+
+  async complete(
+    caller: Caller,
+    params: ChatCompletionCreateParams,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<ChatCompletion> {
+    const model = resolveModel(this.catalog, caller, params.model, 'chat');
+    const abort = abortOnClientClose(reply);
+    const started = performance.now();
+    let provider: string | null = null;
+    try {
+      const routed = await this.router.run(model, abort.signal, (adapter, route) =>
+        adapter.chat({ ...params, model: route.upstreamModel, stream: false }, this.context(request.id, abort.signal)),
+      );
+      provider = routed.route.provider;
+      request.upstreamMs = routed.upstreamMs;
+      const completion = { ...routed.result, model: model.id };
+      completion.usage = this.usageOf(params, completion);
+      this.meter(caller, request.id, model.id, provider, completion.usage, started, 200, 'ok');
+      return completion;
+    } catch (error) {
+      const failure = abort.signal.aborted ? null : toGatewayError(error);
+      this.meter(
+        caller,
+        request.id,
+        model.id,
+        provider,
+        zeroUsage(),
+        started,
+        failure?.status ?? 499,
+        failure ? 'upstream_error' : 'client_closed',
+      );
+      throw failure ?? error;
+    } finally {
+      abort.dispose();
+    }
+  }
+
+  async stream(
+    caller: Caller,
+    params: ChatCompletionCreateParams,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const model = resolveModel(this.catalog, caller, params.model, 'chat');
+    const includeUsage = params.stream_options?.include_usage === true;
+    const abort = abortOnClientClose(reply);
+    const started = performance.now();
+    const sse = new SseWriter(reply.raw, this.config.SSE_KEEPALIVE_MS);
+    const headers = () => ({
+      ...(reply.getHeaders() as Record<string, string>),
+      'x-synthwell-overhead-ms': overheadMs(request, started).toFixed(3),
+    });
+    reply.hijack();
+
+    // On a long wait for the first chunk, open the stream early so keep-alive comments can flow.
+    // Fallback stays possible until the first content chunk is written.
+    const early = setTimeout(() => sse.open(headers()), this.config.SSE_KEEPALIVE_MS);
+    let routed: Awaited<ReturnType<RouterService['run']>> & { result: StreamStart };
+    try {
+      routed = await this.router.run(model, abort.signal, async (adapter, route) => {
+        const iterator = adapter
+          .chatStream(
+            { ...params, model: route.upstreamModel, stream: true, stream_options: { include_usage: true } },
+            this.context(request.id, abort.signal),
+          )
+          [Symbol.asyncIterator]();
+        return { iterator, first: await iterator.next() } satisfies StreamStart;
+      });
+    } catch (error) {
+      clearTimeout(early);
+      abort.dispose();
+      if (abort.signal.aborted) {
+        this.meter(caller, request.id, model.id, null, zeroUsage(), started, 499, 'client_closed');
+        sse.end();
+        return;
+      }
+      const failure = toGatewayError(error);
+      this.meter(caller, request.id, model.id, null, zeroUsage(), started, failure.status, 'upstream_error');
+      this.metrics.errors.inc({ type: failure.type, code: failure.code ?? 'none' });
+      if (sse.opened) {
+        sse.error(failure.toBody());
+        sse.end();
+      } else {
+        reply.raw.writeHead(failure.status, {
+          ...(reply.getHeaders() as Record<string, string>),
+          ...failure.headers,
+          'content-type': 'application/json',
+        });
+        reply.raw.end(JSON.stringify(failure.toBody()));
+      }
+      return;
+    }
+    clearTimeout(early);
+    request.upstreamMs = routed.upstreamMs;
+    if (!sse.opened) sse.open(headers());
+
+    const delivered: string[] = [];
+    let reported: CompletionUsage | null = null;
+    let outcome = 'ok';
+    let status = 200;
+    const { iterator } = routed.result;
+    let next = routed.result.first;
+    try {
+      while (!next.done) {
+        const chunk = next.value;
+        if (chunk.usage) reported = chunk.usage;
+        const isUsageOnly = chunk.choices.length === 0;
+        if (!isUsageOnly || includeUsage) {
+          for (const choice of chunk.choices) if (choice.delta.content) delivered.push(choice.delta.content);
+          if (!sse.send({ ...chunk, model: model.id, usage: includeUsage ? (chunk.usage ?? null) : undefined })) break;
+        }
+        next = await iterator.next();
+      }
+      if (abort.signal.aborted || sse.closed) {
+        outcome = 'client_closed';
+        status = 499;
+      } else {
+        if (includeUsage && !reported) {
+          const usage = this.countedUsage(params, delivered.join(''));
+          sse.send({
+            id: `chatcmpl-${request.id}`,
+            object: 'chat.completion.chunk',
+            created: Math.floor(Date.now() / 1000),
+            model: model.id,
+            choices: [],
+            usage,
+          });
+        }
+        sse.done();
+      }
+    } catch (error) {
+      if (abort.signal.aborted) {
+        outcome = 'client_closed';
+        status = 499;
+      } else {
+        const failure = error instanceof GatewayError ? error : this.router.toClientError(error);
+        outcome = 'upstream_error';
+        status = failure.status;
+        this.metrics.errors.inc({ type: failure.type, code: failure.code ?? 'none' });
+        sse.error(failure.toBody());
+      }
+      await iterator.return?.().catch(() => undefined);
+    } finally {
+      sse.end();
+      abort.dispose();
+    }
+    // A completed stream is billed as the upstream reported; a cut one by what the client received.
+    const usage = outcome === 'ok' && reported ? reported : this.countedUsage(params, delivered.join(''));
+    this.meter(caller, request.id, model.id, routed.route.provider, usage, started, status, outcome);
+  }
+
+  private usageOf(params: ChatCompletionCreateParams, completion: ChatCompletion): CompletionUsage {
+    const reported = completion.usage;
+    const output = completion.choices.map((choice) => messageText(choice.message.content)).join('');
+    if (reported && (reported.completion_tokens > 0 || output.length === 0)) return reported;
+    return this.countedUsage(params, output);
+  }
+
+  private countedUsage(params: ChatCompletionCreateParams, output: string): CompletionUsage {
+    const prompt = countChatPromptTokens(params.messages);
+    const completion = output ? countTokens(output) : 0;
+    return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  }
+
+  private meter(
+    caller: Caller,
+    requestId: string,
+    model: string,
+    provider: string | null,
+    usage: CompletionUsage,
+    started: number,
+    status: number,
+    outcome: string,
+  ): void {
+    this.metrics.tokens.inc({ model, direction: 'prompt' }, usage.prompt_tokens);
+    this.metrics.tokens.inc({ model, direction: 'completion' }, usage.completion_tokens);
+    this.ledger.record({
+      requestId,
+      userId: caller.userId,
+      apiKeyId: caller.apiKeyId,
+      feature: 'chat',
+      model,
+      provider,
+      promptTokens: usage.prompt_tokens,
+      completionTokens: usage.completion_tokens,
+      images: 0,
+      records: 0,
+      latencyMs: Math.round(performance.now() - started),
+      status,
+      outcome,
+      createdAt: new Date(),
+    });
+  }
+}
+
+function zeroUsage(): CompletionUsage {
+  return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+}
+
+/** The gateway's own time so far: elapsed since arrival minus time spent waiting on upstreams. */
+export function overheadMs(request: FastifyRequest, _started?: number): number {
+  const elapsed = request.startedAt ? Number(process.hrtime.bigint() - request.startedAt) / 1e6 : 0;
+  return Math.max(0, elapsed - (request.upstreamMs ?? 0));
+}
+
+/** An AbortController that fires when the client's connection closes before the response ends. */
+export function abortOnClientClose(reply: FastifyReply): AbortController & { dispose(): void } {
+  const controller = new AbortController() as AbortController & { dispose(): void };
+  const onClose = () => {
+    if (!reply.raw.writableFinished) controller.abort(new ClientClosedError());
+  };
+  reply.raw.once('close', onClose);
+  controller.dispose = () => reply.raw.off('close', onClose);
+  return controller;
+}

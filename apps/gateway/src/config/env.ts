@@ -1,0 +1,66 @@
+import { env, loadConfig } from '@synthwell/server';
+import { z } from 'zod';
+
+const secretList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((secret) => secret.trim())
+      .filter(Boolean),
+  )
+  .refine((secrets) => secrets.length > 0 && secrets.every((secret) => secret.length >= 32), {
+    message: 'must be one or more comma-separated secrets of at least 32 characters',
+  });
+
+/** Every variable the gateway reads. docs/operations.md lists them with the same defaults. */
+export const GatewayEnv = z.object({
+  GATEWAY_PORT: env.port(4000),
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  /** Base of links the gateway hands out (signed image URLs). Defaults to http://localhost:GATEWAY_PORT. */
+  GATEWAY_PUBLIC_URL: env.url(['http', 'https']).optional(),
+  DATABASE_URL: env.url(['postgres', 'postgresql']),
+  REDIS_URL: env.url(['redis', 'rediss']).optional(),
+  LOG_LEVEL: env.logLevel(),
+  /** Verifies web users' session tokens; comma-separated so the secret can rotate (first signs, all verify). */
+  SESSION_TOKEN_SECRETS: secretList,
+  /** Signs image links. */
+  IMAGE_URL_SECRET: env.secret(32),
+  IMAGE_URL_TTL_SECONDS: env.positiveInt(3600),
+  IMAGE_STORAGE_DIR: z.string().default('.synthwell/images'),
+  MODEL_CACHE_DIR: z.string().default('.synthwell/models'),
+  /** Serve the built-in offline models (the embedded default). */
+  LOCAL_MODELS: env.boolean(true),
+  /** Train the offline chat models on only this many corpus files (fast tests); all when unset. */
+  LOCAL_TRAINING_FILES: z.coerce.number().int().positive().optional(),
+  BODY_LIMIT_BYTES: env.positiveInt(4 * 1024 * 1024),
+  UPSTREAM_CONNECT_TIMEOUT_MS: env.positiveInt(5_000),
+  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: env.positiveInt(60_000),
+  UPSTREAM_TOTAL_TIMEOUT_MS: env.positiveInt(600_000),
+  /** Retries per route on 429/5xx/connection errors before falling back to the next route. */
+  UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** How long a verified API key (or its absence) is trusted; revocation takes effect within this. */
+  AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5_000).default(5_000),
+  CATALOG_REFRESH_MS: env.positiveInt(5_000),
+  SSE_KEEPALIVE_MS: env.positiveInt(15_000),
+  METERING_FLUSH_MS: env.positiveInt(200),
+});
+
+export type GatewayEnv = z.infer<typeof GatewayEnv>;
+
+export interface GatewayConfig extends GatewayEnv {
+  publicUrl: string;
+  /** The variables left for provider configuration (SYNTHWELL_PROVIDER_*, ANTHROPIC_*). */
+  rawEnv: Record<string, string | undefined>;
+}
+
+export function loadGatewayConfig(source: Record<string, string | undefined>): GatewayConfig {
+  const parsed = loadConfig(GatewayEnv, source);
+  return {
+    ...parsed,
+    publicUrl: (parsed.GATEWAY_PUBLIC_URL ?? `http://localhost:${parsed.GATEWAY_PORT}`).replace(/\/$/, ''),
+    rawEnv: source,
+  };
+}
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,0 +1,31 @@
+import { ErrorCode } from '@synthwell/contracts';
+import type { z } from 'zod';
+import { GatewayError } from '../errors/gateway-error.js';
+
+/**
+ * Validates a request body against its contract. The first problem becomes a 400 whose `param`
+ * names the offending field, in OpenAI's style.
+ */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw GatewayError.badRequest('The request body must be a JSON object.', ErrorCode.invalidBody);
+  }
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (!issue) throw GatewayError.badRequest('The request body is invalid.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.join(', ');
+    throw GatewayError.badRequest(
+      `Unrecognized request argument supplied: ${keys}`,
+      ErrorCode.invalidBody,
+      issue.keys[0] ?? null,
+    );
+  }
+  const param = issue.path.length > 0 ? issue.path.map(String).join('.') : null;
+  throw GatewayError.badRequest(
+    param ? `Invalid '${param}': ${issue.message}` : issue.message,
+    ErrorCode.invalidBody,
+    param,
+  );
+}

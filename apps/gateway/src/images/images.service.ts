@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ImageGenerateParams, ImagesResponse } from '@synthwell/contracts';
+import { type Db, newId } from '@synthwell/db';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CatalogService } from '../catalog/catalog.service.js';
+import { abortOnClientClose } from '../chat/chat.service.js';
+import type { GatewayConfig } from '../config/env.js';
+import type { Caller } from '../core/caller.js';
+import { DB, GATEWAY_CONFIG } from '../core/tokens.js';
+import { toGatewayError } from '../errors/openai-exception.filter.js';
+import { UsageLedger } from '../metering/usage-ledger.js';
+import { resolveModel } from '../policy/model-access.js';
+import { RouterService } from '../router/router.service.js';
+import { type ImageStore, LocalDiskImageStore } from './image-store.js';
+import { signImagePath } from './signed-url.js';
+
+/** The image model used when a request names none. */
+export const DEFAULT_IMAGE_MODEL = 'sw-canvas';
+
+@Injectable()
+export class ImagesService {
+  readonly store: ImageStore;
+
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly router: RouterService,
+    private readonly ledger: UsageLedger,
+    @Inject(DB) private readonly db: Db,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {
+    this.store = new LocalDiskImageStore(config.IMAGE_STORAGE_DIR);
+  }
+
+  async generate(
+    caller: Caller,
+    params: ImageGenerateParams,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<ImagesResponse> {
+    const model = resolveModel(this.catalog, caller, params.model ?? DEFAULT_IMAGE_MODEL, 'image');
+    const n = params.n ?? 1;
+    const size = params.size ?? '1024x1024';
+    const abort = abortOnClientClose(reply);
+    const started = performance.now();
+    let provider: string | null = null;
+    let status = 200;
+    let images = 0;
+    try {
+      const routed = await this.router.run(model, abort.signal, (adapter, route) =>
+        adapter.images(
+          { model: route.upstreamModel, prompt: params.prompt, n, size, seed: params.seed ?? null },
+          {
+            requestId: request.id,
+            signal: abort.signal,
+            timeouts: {
+              connectMs: this.config.UPSTREAM_CONNECT_TIMEOUT_MS,
+              totalMs: this.config.UPSTREAM_TOTAL_TIMEOUT_MS,
+            },
+          },
+        ),
+      );
+      provider = routed.route.provider;
+      const promptHash = createHash('sha256').update(params.prompt).digest('hex');
+      const data: ImagesResponse['data'] = [];
+      const storeStarted = performance.now();
+      for (const image of routed.result) {
+        const id = newId('img');
+        const storageKey = `${caller.userId}/${id}.png`;
+        await this.store.put(storageKey, image.png);
+        await this.db.image.create({
+          data: {
+            id,
+            userId: caller.userId,
+            requestId: request.id,
+            model: model.id,
+            promptHash,
+            size,
+            storageKey,
+            bytes: image.png.byteLength,
+          },
+        });
+        data.push(
+          params.response_format === 'b64_json'
+            ? { b64_json: Buffer.from(image.png).toString('base64'), revised_prompt: image.revisedPrompt }
+            : { url: this.signedUrl(id), revised_prompt: image.revisedPrompt },
+        );
+      }
+      images = data.length;
+      request.upstreamMs = routed.upstreamMs + (performance.now() - storeStarted);
+      return { created: Math.floor(Date.now() / 1000), data };
+    } catch (error) {
+      status = abort.signal.aborted ? 499 : toGatewayError(error).status;
+      throw error;
+    } finally {
+      abort.dispose();
+      this.ledger.record({
+        requestId: request.id,
+        userId: caller.userId,
+        apiKeyId: caller.apiKeyId,
+        feature: 'image',
+        model: model.id,
+        provider,
+        promptTokens: 0,
+        completionTokens: 0,
+        images,
+        records: 0,
+        latencyMs: Math.round(performance.now() - started),
+        status,
+        outcome: status === 200 ? 'ok' : status === 499 ? 'client_closed' : 'upstream_error',
+        createdAt: new Date(),
+      });
+    }
+  }
+
+  signedUrl(imageId: string): string {
+    const expires = Math.floor(Date.now() / 1000) + this.config.IMAGE_URL_TTL_SECONDS;
+    const sig = signImagePath(imageId, expires, this.config.IMAGE_URL_SECRET);
+    return `${this.config.publicUrl}/v1/images/files/${imageId}.png?expires=${expires}&sig=${sig}`;
+  }
+}

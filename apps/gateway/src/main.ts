@@ -1,0 +1,29 @@
+import { ConfigError, createLogger, listenWithGracefulShutdown } from '@synthwell/server';
+import { createGateway } from './bootstrap.js';
+import { loadGatewayConfig } from './config/env.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadGatewayConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`gateway: ${error.message}`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
+  const gateway = await createGateway(config, { logger });
+  const url = await listenWithGracefulShutdown(gateway.app, {
+    port: config.GATEWAY_PORT,
+    host: config.GATEWAY_HOST,
+    logger,
+  });
+  logger.info({ url }, 'gateway listening');
+}
+
+main().catch((error: unknown) => {
+  console.error('gateway: failed to start:', error);
+  process.exit(1);
+});

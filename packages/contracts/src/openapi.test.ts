@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from './openapi.js';
+
+describe('OpenAPI document', () => {
+  const doc = buildOpenApiDocument() as {
+    openapi: string;
+    paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    components: {
+      schemas: Record<
+        string,
+        { properties?: Record<string, unknown>; required?: string[]; additionalProperties?: unknown }
+      >;
+    };
+  };
+
+  it('is OpenAPI 3.1 with every gateway route', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/models', '/v1/chat/completions', '/v1/images/generations', '/v1/usage']),
+    );
+  });
+
+  it('describes the chat request from the same schema the gateway validates with', () => {
+    const chat = doc.components.schemas.ChatCompletionCreateParams;
+    expect(chat?.required).toEqual(expect.arrayContaining(['model', 'messages']));
+    expect(Object.keys(chat?.properties ?? {})).toEqual(
+      expect.arrayContaining(['temperature', 'stream', 'stream_options', 'tools']),
+    );
+    expect(chat?.additionalProperties).toBe(false);
+  });
+
+  it('resolves every $ref it uses', () => {
+    const refs = JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? [];
+    for (const ref of refs) expect(doc.components.schemas[ref.split('/').pop() ?? '']).toBeDefined();
+  });
+});
