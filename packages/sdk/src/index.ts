@@ -1,0 +1,69 @@
+import { Synthwell } from './client.js';
+
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatMessage,
+  CompletionUsage,
+  ContentPart,
+  ErrorBody,
+  FinishReason,
+  ImageGenerateParams,
+  ImageSize,
+  ImagesResponse,
+  Model,
+  ModelKind,
+  ModelList,
+  ModelTier,
+  ToolCall,
+  UsageSummary,
+} from '@synthwell/contracts';
+export { ChatCompletionStream, type StreamedChatCompletion } from './chat-completion-stream.js';
+export { type ClientOptions, DEFAULT_BASE_URL, type Fetch, type SessionToken, Synthwell } from './client.js';
+export {
+  APIConnectionError,
+  APIError,
+  type APIErrorObject,
+  APITimeoutError,
+  APIUserAbortError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  QuotaExceededError,
+  RateLimitError,
+  SynthwellError,
+  UnprocessableEntityError,
+} from './errors.js';
+export type { RequestOptions } from './request-options.js';
+export {
+  Chat,
+  type ChatCompletionCreateParamsNonStreaming,
+  type ChatCompletionCreateParamsStreaming,
+  Completions,
+} from './resources/chat.js';
+export { Images } from './resources/images.js';
+export { Models } from './resources/models.js';
+export {
+  Jobs,
+  Synthetic,
+  type SyntheticEvaluateParams,
+  type SyntheticEvaluation,
+  type SyntheticJob,
+  type SyntheticJobCreateParams,
+  type SyntheticJobEvent,
+  type SyntheticJobList,
+  type SyntheticJobListParams,
+  type SyntheticLabParams,
+  type SyntheticLabResult,
+  type SyntheticRecord,
+  type SyntheticRecordListParams,
+  type SyntheticRecordPage,
+} from './resources/synthetic.js';
+export { Usage } from './resources/usage.js';
+export { Stream } from './streaming.js';
+
+export default Synthwell;
