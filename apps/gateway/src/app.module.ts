@@ -8,6 +8,7 @@ import { ImagesModule } from './images/images.module.js';
 import { ModelsController } from './models/models.controller.js';
 import { MetricsController } from './observability/metrics.controller.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
+import { UsageController } from './usage/usage.controller.js';
 
 @Module({})
 export class GatewayModule {
@@ -21,13 +22,14 @@ export class GatewayModule {
             { name: 'database', check: () => pingDb(deps.db) },
             { name: 'catalog', check: async () => catalog.ready },
             { name: 'models', check: async () => deps.ready() },
+            ...(deps.redis ? [{ name: 'redis', check: async () => (await deps.redis?.ping()) === 'PONG' }] : []),
           ],
           inject: [CatalogService],
         }),
         ChatModule,
         ImagesModule,
       ],
-      controllers: [ModelsController, MetricsController, OpenApiController],
+      controllers: [ModelsController, UsageController, MetricsController, OpenApiController],
     };
   }
 }

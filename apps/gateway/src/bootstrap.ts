@@ -7,6 +7,7 @@ import { createDb, type Db } from '@synthwell/db';
 import { createProviderRegistry, type ProviderRegistry, parseProvidersFromEnv } from '@synthwell/providers';
 import { createLogger, type Logger } from '@synthwell/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
 import { GatewayModule } from './app.module.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import type { GatewayConfig } from './config/env.js';
@@ -18,6 +19,7 @@ export interface Gateway {
   app: NestFastifyApplication;
   db: Db;
   providers: ProviderRegistry;
+  redis: Redis | null;
   /** Resolves when the offline models are trained or loaded. */
   modelsReady: Promise<void>;
 }
@@ -25,6 +27,18 @@ export interface Gateway {
 /** `req_` + 20 random base36 characters; cheap enough for the hot path. */
 function requestId(): string {
   return `req_${randomBytes(16).toString('hex').slice(0, 24)}`;
+}
+
+/** Resolves true once the client is ready, false after `timeoutMs`. */
+function connected(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }
 
 /** Builds the gateway: database client, providers, the Nest app on Fastify, wired by `bootstrap`. */
@@ -41,6 +55,11 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
         }
       : false,
   });
+  const redis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 500, lazyConnect: false })
+    : null;
+  redis?.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
+  if (redis && !(await connected(redis, 5_000))) logger.error('Redis did not answer within 5 s: starting with per-replica limits');
   let modelsLoaded = false;
   const modelsReady = providers.ready().then(() => {
     modelsLoaded = true;
@@ -54,13 +73,13 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     return503OnClosing: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.forRoot({ config, logger, db, providers, ready: () => modelsLoaded }),
+    GatewayModule.forRoot({ config, logger, db, providers, redis, ready: () => modelsLoaded }),
     adapter,
     { logger: false, bufferLogs: false },
   );
   bootstrap(app);
   await app.get(CatalogService).start();
-  return { app, db, providers, modelsReady };
+  return { app, db, providers, modelsReady, redis };
 }
 
 /**

@@ -2,10 +2,10 @@ import { ConfigError, createLogger, listenWithGracefulShutdown } from '@synthwel
 import { createGateway } from './bootstrap.js';
 import { loadGatewayConfig } from './config/env.js';
 
-async function main(): Promise<void> {
-  let config;
+/** The validated configuration, or exit 78 (EX_CONFIG) with a message naming each bad variable. */
+function readConfig(): ReturnType<typeof loadGatewayConfig> {
   try {
-    config = loadGatewayConfig(process.env);
+    return loadGatewayConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`gateway: ${error.message}`);
@@ -13,6 +13,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
   const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
   const gateway = await createGateway(config, { logger });
   const url = await listenWithGracefulShutdown(gateway.app, {

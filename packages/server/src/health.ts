@@ -36,8 +36,12 @@ export class HealthController {
 
 @Module({})
 export class HealthModule {
-  /** `checks` is a provider (usually a factory) for READINESS_CHECKS. */
-  static forRoot(checks: Omit<Exclude<Provider, Function>, 'provide'>): DynamicModule {
+  /** `checks` provides READINESS_CHECKS: a list, or a factory with what it injects. */
+  static forRoot(
+    checks:
+      | { useValue: ReadinessCheck[] }
+      | { useFactory: (...deps: never[]) => ReadinessCheck[]; inject?: Provider[] },
+  ): DynamicModule {
     return {
       module: HealthModule,
       controllers: [HealthController],

@@ -17,6 +17,7 @@ import { toGatewayError } from '../errors/openai-exception.filter.js';
 import { UsageLedger } from '../metering/usage-ledger.js';
 import { MetricsService } from '../observability/metrics.service.js';
 import { resolveModel } from '../policy/model-access.js';
+import { type Admission, type Demand, PolicyService } from '../policy/policy.service.js';
 import { RouterService } from '../router/router.service.js';
 import { SseWriter } from '../streaming/sse.js';
 
@@ -41,6 +42,7 @@ export class ChatService {
     private readonly router: RouterService,
     private readonly ledger: UsageLedger,
     private readonly metrics: MetricsService,
+    private readonly policy: PolicyService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -63,6 +65,7 @@ export class ChatService {
     reply: FastifyReply,
   ): Promise<ChatCompletion> {
     const model = resolveModel(this.catalog, caller, params.model, 'chat');
+    const admission = await this.policy.admit(caller, chatDemand(params), reply);
     const abort = abortOnClientClose(reply);
     const started = performance.now();
     let provider: string | null = null;
@@ -101,6 +104,7 @@ export class ChatService {
     reply: FastifyReply,
   ): Promise<void> {
     const model = resolveModel(this.catalog, caller, params.model, 'chat');
+    const admission = await this.policy.admit(caller, chatDemand(params), reply);
     const includeUsage = params.stream_options?.include_usage === true;
     const abort = abortOnClientClose(reply);
     const started = performance.now();
@@ -129,12 +133,13 @@ export class ChatService {
       clearTimeout(early);
       abort.dispose();
       if (abort.signal.aborted) {
-        this.meter(caller, request.id, model.id, null, zeroUsage(), started, 499, 'client_closed');
+        this.meter(caller, request.id, model.id, null, zeroUsage(), started, 499, 'client_closed', admission);
         sse.end();
         return;
       }
       const failure = toGatewayError(error);
-      this.meter(caller, request.id, model.id, null, zeroUsage(), started, failure.status, 'upstream_error');
+      await admission.refundUnits();
+      this.meter(caller, request.id, model.id, null, zeroUsage(), started, failure.status, 'upstream_error', admission);
       this.metrics.errors.inc({ type: failure.type, code: failure.code ?? 'none' });
       if (sse.opened) {
         sse.error(failure.toBody());
@@ -205,7 +210,7 @@ export class ChatService {
     }
     // A completed stream is billed as the upstream reported; a cut one by what the client received.
     const usage = outcome === 'ok' && reported ? reported : this.countedUsage(params, delivered.join(''));
-    this.meter(caller, request.id, model.id, routed.route.provider, usage, started, status, outcome);
+    this.meter(caller, request.id, model.id, routed.route.provider, usage, started, status, outcome, admission);
   }
 
   private usageOf(params: ChatCompletionCreateParams, completion: ChatCompletion): CompletionUsage {
@@ -230,7 +235,9 @@ export class ChatService {
     started: number,
     status: number,
     outcome: string,
+    admission: Admission,
   ): void {
+    void admission.settleTokens(usage.total_tokens);
     this.metrics.tokens.inc({ model, direction: 'prompt' }, usage.prompt_tokens);
     this.metrics.tokens.inc({ model, direction: 'completion' }, usage.completion_tokens);
     this.ledger.record({
@@ -250,6 +257,20 @@ export class ChatService {
       createdAt: new Date(),
     });
   }
+}
+
+/** Completion tokens reserved when a request sets no max_tokens; reconciled with the real count after. */
+const DEFAULT_COMPLETION_RESERVATION = 512;
+
+/**
+ * What a chat request asks of the plan. Tokens are estimated at four characters per token so the
+ * hot path never runs the tokenizer over a large prompt; the real count settles the difference.
+ */
+export function chatDemand(params: ChatCompletionCreateParams): Demand {
+  let characters = 0;
+  for (const message of params.messages) characters += messageText(message.content ?? null).length;
+  const completion = (params.max_completion_tokens ?? params.max_tokens ?? DEFAULT_COMPLETION_RESERVATION) * (params.n ?? 1);
+  return { feature: 'chat', tokens: Math.ceil(characters / 4) + completion, units: 1 };
 }
 
 function zeroUsage(): CompletionUsage {

@@ -11,6 +11,7 @@ import { DB, GATEWAY_CONFIG } from '../core/tokens.js';
 import { toGatewayError } from '../errors/openai-exception.filter.js';
 import { UsageLedger } from '../metering/usage-ledger.js';
 import { resolveModel } from '../policy/model-access.js';
+import { PolicyService } from '../policy/policy.service.js';
 import { RouterService } from '../router/router.service.js';
 import { type ImageStore, LocalDiskImageStore } from './image-store.js';
 import { signImagePath } from './signed-url.js';
@@ -26,6 +27,7 @@ export class ImagesService {
     private readonly catalog: CatalogService,
     private readonly router: RouterService,
     private readonly ledger: UsageLedger,
+    private readonly policy: PolicyService,
     @Inject(DB) private readonly db: Db,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
@@ -41,6 +43,7 @@ export class ImagesService {
     const model = resolveModel(this.catalog, caller, params.model ?? DEFAULT_IMAGE_MODEL, 'image');
     const n = params.n ?? 1;
     const size = params.size ?? '1024x1024';
+    const admission = await this.policy.admit(caller, { feature: 'image', tokens: 0, units: n }, reply);
     const abort = abortOnClientClose(reply);
     const started = performance.now();
     let provider: string | null = null;
@@ -91,6 +94,7 @@ export class ImagesService {
       return { created: Math.floor(Date.now() / 1000), data };
     } catch (error) {
       status = abort.signal.aborted ? 499 : toGatewayError(error).status;
+      if (images === 0) await admission.refundUnits();
       throw error;
     } finally {
       abort.dispose();

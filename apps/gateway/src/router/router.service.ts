@@ -32,9 +32,12 @@ export function orderRoutes(routes: readonly CatalogRoute[], random: () => numbe
     const pool = [...(groups.get(order) ?? [])];
     while (pool.length > 0) {
       const total = pool.reduce((sum, route) => sum + Math.max(route.weight, 0), 0);
-      let draw = random() * total;
-      let index = pool.findIndex((route) => (draw -= Math.max(route.weight, 0)) < 0);
-      if (index < 0) index = 0;
+      const draw = random() * total;
+      let index = 0;
+      for (let seen = 0; index < pool.length - 1; index++) {
+        seen += Math.max(pool[index]?.weight ?? 0, 0);
+        if (draw < seen) break;
+      }
       ordered.push(...pool.splice(index, 1));
     }
   }

@@ -1,0 +1,213 @@
+/**
+ * `npm run bench:gateway`: the gateway's own cost, measured on this machine in one go.
+ * A mock OpenAI-compatible upstream answers at once; the same request is sent directly to it, through
+ * Synthwell (auth, plan limits and usage metering on), through Synthwell with Redis-backed limits when
+ * REDIS_URL is set, and through the Portkey gateway. Figures go to stdout and docs/benchmarks.md.
+ */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDb, type EmbeddedPostgres, migrateDeploy, newId, startEmbeddedPostgres } from '@synthwell/db';
+import { seedCatalog } from '@synthwell/db/seed';
+import { createApiKey, createUser, subscribe } from '@synthwell/db/testing';
+import { type LoadResult, load, type Target, timeToFirstToken } from './load.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const gatewayRoot = resolve(here, '..', '..');
+const repoRoot = resolve(gatewayRoot, '..', '..');
+const require = createRequire(import.meta.url);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const TTFT_SAMPLES = Number(process.env.BENCH_TTFT_SAMPLES ?? 200);
+
+const children: ChildProcess[] = [];
+function track<T extends ChildProcess>(child: T): T {
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url: string, timeoutMs = 60_000, init?: RequestInit): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, init);
+      if (response.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function startMockUpstream(): Promise<number> {
+  const child = track(fork(join(here, 'mock-upstream.js'), ['0'], { stdio: 'inherit' }));
+  const [message] = (await once(child, 'message')) as [{ port: number }];
+  return message.port;
+}
+
+async function prepareDatabase(url: string) {
+  await migrateDeploy(url);
+  const db = createDb(url, { poolSize: 2 });
+  await seedCatalog(db);
+  const plan = await db.plan.create({
+    data: {
+      id: newId('pln'),
+      slug: `bench-${newId('pln')}`,
+      name: 'Bench',
+      priceCents: 0,
+      requestsPerMinute: 100_000_000,
+      tokensPerMinute: 2_000_000_000,
+      chatRequestsPerDay: 1_000_000_000,
+      imagesPerDay: 1_000,
+      syntheticRecordsPerDay: 1_000,
+      concurrentSyntheticJobs: 1,
+      modelTiers: ['standard', 'premium'],
+    },
+  });
+  const { user } = await createUser(db);
+  await subscribe(db, user.id, plan);
+  const { key } = await createApiKey(db, user.id, { name: 'bench' });
+  await db.model.upsert({
+    where: { id: 'bench-model' },
+    create: { id: 'bench-model', kind: 'chat', tier: 'standard', displayName: 'Benchmark upstream', routes: { create: { id: newId('rte'), provider: 'mock', upstreamModel: 'bench-upstream' } } },
+    update: {},
+  });
+  await db.$disconnect();
+  return key;
+}
+
+async function startGateway(port: number, env: Record<string, string>): Promise<void> {
+  const child = track(
+    spawn(process.execPath, [join(gatewayRoot, 'dist', 'main.js')], {
+      env: {
+        PATH: process.env.PATH,
+        GATEWAY_PORT: String(port),
+        LOG_LEVEL: 'warn',
+        LOCAL_MODELS: 'false',
+        SESSION_TOKEN_SECRETS: 'bench-session-secret-0123456789abcdef',
+        IMAGE_URL_SECRET: 'bench-image-secret-0123456789abcdefgh',
+        ...env,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+  await waitFor(`http://127.0.0.1:${port}/readyz`);
+  if (child.exitCode !== null) throw new Error('gateway exited');
+}
+
+async function startPortkey(port: number): Promise<boolean> {
+  let entry: string;
+  try {
+    entry = join(dirname(require.resolve('@portkey-ai/gateway/package.json')), 'build', 'start-server.js');
+  } catch {
+    return false;
+  }
+  track(spawn(process.execPath, [entry, '--port', String(port)], { stdio: 'ignore', env: { PATH: process.env.PATH } }));
+  await waitFor(`http://127.0.0.1:${port}/`);
+  return true;
+}
+
+function fmt(value: number | null, digits = 2): string {
+  return value === null || Number.isNaN(value) ? '—' : value.toFixed(digits);
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const upstreamPort = await startMockUpstream();
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ port: 0 });
+    databaseUrl = embedded.url;
+  } else {
+    // A database of its own, so the benchmark never touches real data.
+    const admin = createDb(databaseUrl, { poolSize: 1 });
+    const name = `sw_bench_${Date.now()}`;
+    await admin.$executeRawUnsafe(`CREATE DATABASE "${name}"`);
+    await admin.$disconnect();
+    const url = new URL(databaseUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+  }
+  const key = await prepareDatabase(databaseUrl);
+  const providerEnv = { DATABASE_URL: databaseUrl, SYNTHWELL_PROVIDER_MOCK_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1` };
+  await startGateway(4901, providerEnv);
+  const redisUrl = process.env.REDIS_URL;
+  if (redisUrl) await startGateway(4902, { ...providerEnv, REDIS_URL: redisUrl });
+  const portkey = await startPortkey(4903);
+
+  const body = (stream: boolean) => JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 16, ...(stream ? { stream: true } : {}) });
+  const targets: Array<{ name: string; target: (stream: boolean) => Target }> = [
+    { name: 'direct to upstream', target: (stream) => ({ url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`, headers: { 'content-type': 'application/json' }, body: body(stream).replace('bench-model', 'bench-upstream') }) },
+    { name: 'Synthwell (in-process limits)', target: (stream) => ({ url: 'http://127.0.0.1:4901/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: body(stream) }) },
+  ];
+  if (redisUrl) {
+    targets.push({ name: 'Synthwell (Redis limits)', target: (stream) => ({ url: 'http://127.0.0.1:4902/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: body(stream) }) });
+  }
+  if (portkey) {
+    targets.push({
+      name: 'Portkey gateway',
+      target: (stream) => ({
+        url: 'http://127.0.0.1:4903/v1/chat/completions',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer mock', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `http://127.0.0.1:${upstreamPort}/v1` },
+        body: body(stream).replace('bench-model', 'bench-upstream'),
+      }),
+    });
+  }
+
+  const rows: Array<{ name: string; c1: LoadResult; c50: LoadResult; ttft: { p50: number; p99: number } }> = [];
+  for (const { name, target } of targets) {
+    const c1 = await load(target(false), 1, SECONDS);
+    const c50 = await load(target(false), 50, SECONDS);
+    const ttft = await timeToFirstToken(target(true), TTFT_SAMPLES);
+    rows.push({ name, c1, c50, ttft });
+    console.log(`${name}: c1 ${c1.rps.toFixed(0)} req/s p50 ${fmt(c1.p50)} p99 ${fmt(c1.p99)} ms; c50 ${c50.rps.toFixed(0)} req/s p99 ${fmt(c50.p99)} ms (errors ${c1.errors + c50.errors}); TTFT p50 ${fmt(ttft.p50)} ms`);
+  }
+
+  const direct = rows[0] as (typeof rows)[number];
+  const lines = [
+    `Run ${startedAt.toISOString()} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${SECONDS} s per point after 1 s warm-up, database ${embedded ? 'embedded PGlite' : 'PostgreSQL'}.`,
+    '',
+    '| path | c=1 req/s | c=1 p50 ms | c=1 p99 ms | c=50 req/s | c=50 p50 ms | c=50 p99 ms | errors | TTFT p50 ms | TTFT p99 ms | overhead header p50 / p99 ms (c=1) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${row.c1.rps.toFixed(0)} | ${fmt(row.c1.p50)} | ${fmt(row.c1.p99)} | ${row.c50.rps.toFixed(0)} | ${fmt(row.c50.p50)} | ${fmt(row.c50.p99)} | ${row.c1.errors + row.c50.errors} | ${fmt(row.ttft.p50)} | ${fmt(row.ttft.p99)} | ${fmt(row.c1.overheadP50, 3)} / ${fmt(row.c1.overheadP99, 3)} |`,
+    ),
+    '',
+  ];
+  const synthwell = rows.find((row) => row.name.startsWith('Synthwell (in-process'));
+  const portkeyRow = rows.find((row) => row.name.startsWith('Portkey'));
+  if (synthwell) {
+    lines.push(
+      `- Synthwell adds ${fmt(synthwell.c1.p99 - direct.c1.p99)} ms at p99 and ${fmt(synthwell.c1.p50 - direct.c1.p50)} ms at p50 at concurrency 1 (target ≤ 1 ms p99).`,
+      `- Throughput at concurrency 50 is ${((100 * synthwell.c50.rps) / direct.c50.rps).toFixed(0)}% of direct (target ≥ 40%)${portkeyRow ? ` and ${(synthwell.c50.rps / portkeyRow.c50.rps).toFixed(1)}× Portkey's (target ≥ 10×)` : ''}.`,
+      `- Time to first token: +${fmt(synthwell.ttft.p50 - direct.ttft.p50)} ms at p50 over direct (target ≤ 2 ms).`,
+    );
+  }
+  const table = lines.join('\n');
+  console.log(`\n${table}`);
+
+  const docs = join(repoRoot, 'docs', 'benchmarks.md');
+  const current = await readFile(docs, 'utf8').catch(() => '# Benchmarks\n');
+  const start = '<!-- bench:gateway:start -->';
+  const end = '<!-- bench:gateway:end -->';
+  const section = `${start}\n${table}\n${end}`;
+  const next = current.includes(start) ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), section) : `${current.trimEnd()}\n\n## Gateway\n\n${section}\n`;
+  await writeFile(docs, next);
+  console.log(`\nwrote ${docs}`);
+
+  for (const child of children) child.kill('SIGTERM');
+  await embedded?.stop();
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  for (const child of children) child.kill('SIGKILL');
+  process.exit(1);
+});
