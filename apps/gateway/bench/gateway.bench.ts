@@ -8,7 +8,7 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, type EmbeddedPostgres, migrateDeploy, newId, startEmbeddedPostgres } from '@synthwell/db';
@@ -73,7 +73,13 @@ async function prepareDatabase(url: string) {
   const { key } = await createApiKey(db, user.id, { name: 'bench' });
   await db.model.upsert({
     where: { id: 'bench-model' },
-    create: { id: 'bench-model', kind: 'chat', tier: 'standard', displayName: 'Benchmark upstream', routes: { create: { id: newId('rte'), provider: 'mock', upstreamModel: 'bench-upstream' } } },
+    create: {
+      id: 'bench-model',
+      kind: 'chat',
+      tier: 'standard',
+      displayName: 'Benchmark upstream',
+      routes: { create: { id: newId('rte'), provider: 'mock', upstreamModel: 'bench-upstream' } },
+    },
     update: {},
   });
   await db.$disconnect();
@@ -88,6 +94,7 @@ async function startGateway(port: number, env: Record<string, string>): Promise<
         GATEWAY_PORT: String(port),
         LOG_LEVEL: 'warn',
         LOCAL_MODELS: 'false',
+        USAGE_JOURNAL_DIR: join(tmpdir(), `synthwell-bench-journal-${port}`),
         SESSION_TOKEN_SECRETS: 'bench-session-secret-0123456789abcdef',
         IMAGE_URL_SECRET: 'bench-image-secret-0123456789abcdefgh',
         ...env,
@@ -134,26 +141,61 @@ async function main(): Promise<void> {
     databaseUrl = url.toString();
   }
   const key = await prepareDatabase(databaseUrl);
-  const providerEnv = { DATABASE_URL: databaseUrl, SYNTHWELL_PROVIDER_MOCK_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1` };
+  const providerEnv = {
+    DATABASE_URL: databaseUrl,
+    SYNTHWELL_PROVIDER_MOCK_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`,
+  };
   await startGateway(4901, providerEnv);
   const redisUrl = process.env.REDIS_URL;
   if (redisUrl) await startGateway(4902, { ...providerEnv, REDIS_URL: redisUrl });
   const portkey = await startPortkey(4903);
 
-  const body = (stream: boolean) => JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Say something short.' }], max_tokens: 16, ...(stream ? { stream: true } : {}) });
+  const body = (stream: boolean) =>
+    JSON.stringify({
+      model: 'bench-model',
+      messages: [{ role: 'user', content: 'Say something short.' }],
+      max_tokens: 16,
+      ...(stream ? { stream: true } : {}),
+    });
   const targets: Array<{ name: string; target: (stream: boolean) => Target }> = [
-    { name: 'direct to upstream', target: (stream) => ({ url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`, headers: { 'content-type': 'application/json' }, body: body(stream).replace('bench-model', 'bench-upstream') }) },
-    { name: 'Synthwell (in-process limits)', target: (stream) => ({ url: 'http://127.0.0.1:4901/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: body(stream) }) },
+    {
+      name: 'direct to upstream',
+      target: (stream) => ({
+        url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`,
+        headers: { 'content-type': 'application/json' },
+        body: body(stream).replace('bench-model', 'bench-upstream'),
+      }),
+    },
+    {
+      name: 'Synthwell (in-process limits)',
+      target: (stream) => ({
+        url: 'http://127.0.0.1:4901/v1/chat/completions',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: body(stream),
+      }),
+    },
   ];
   if (redisUrl) {
-    targets.push({ name: 'Synthwell (Redis limits)', target: (stream) => ({ url: 'http://127.0.0.1:4902/v1/chat/completions', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: body(stream) }) });
+    targets.push({
+      name: 'Synthwell (Redis limits)',
+      target: (stream) => ({
+        url: 'http://127.0.0.1:4902/v1/chat/completions',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: body(stream),
+      }),
+    });
   }
   if (portkey) {
     targets.push({
       name: 'Portkey gateway',
       target: (stream) => ({
         url: 'http://127.0.0.1:4903/v1/chat/completions',
-        headers: { 'content-type': 'application/json', authorization: 'Bearer mock', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `http://127.0.0.1:${upstreamPort}/v1` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: 'Bearer mock',
+          'x-portkey-provider': 'openai',
+          'x-portkey-custom-host': `http://127.0.0.1:${upstreamPort}/v1`,
+        },
         body: body(stream).replace('bench-model', 'bench-upstream'),
       }),
     });
@@ -165,7 +207,9 @@ async function main(): Promise<void> {
     const c50 = await load(target(false), 50, SECONDS);
     const ttft = await timeToFirstToken(target(true), TTFT_SAMPLES);
     rows.push({ name, c1, c50, ttft });
-    console.log(`${name}: c1 ${c1.rps.toFixed(0)} req/s p50 ${fmt(c1.p50)} p99 ${fmt(c1.p99)} ms; c50 ${c50.rps.toFixed(0)} req/s p99 ${fmt(c50.p99)} ms (errors ${c1.errors + c50.errors}); TTFT p50 ${fmt(ttft.p50)} ms`);
+    console.log(
+      `${name}: c1 ${c1.rps.toFixed(0)} req/s p50 ${fmt(c1.p50)} p99 ${fmt(c1.p99)} ms; c50 ${c50.rps.toFixed(0)} req/s p99 ${fmt(c50.p99)} ms (errors ${c1.errors + c50.errors}); TTFT p50 ${fmt(ttft.p50)} ms`,
+    );
   }
 
   const direct = rows[0] as (typeof rows)[number];
@@ -197,7 +241,9 @@ async function main(): Promise<void> {
   const start = '<!-- bench:gateway:start -->';
   const end = '<!-- bench:gateway:end -->';
   const section = `${start}\n${table}\n${end}`;
-  const next = current.includes(start) ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), section) : `${current.trimEnd()}\n\n## Gateway\n\n${section}\n`;
+  const next = current.includes(start)
+    ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), section)
+    : `${current.trimEnd()}\n\n## Gateway\n\n${section}\n`;
   await writeFile(docs, next);
   console.log(`\nwrote ${docs}`);
 

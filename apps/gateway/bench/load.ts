@@ -29,12 +29,23 @@ function once(agent: Agent, target: Target): Promise<{ ms: number; ok: boolean; 
     const started = process.hrtime.bigint();
     const url = new URL(target.url);
     const req = request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => {
           const header = res.headers['x-synthwell-overhead-ms'];
-          resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, ok: res.statusCode === 200, overhead: header ? Number(header) : null });
+          resolve({
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+            ok: res.statusCode === 200,
+            overhead: header ? Number(header) : null,
+          });
         });
       },
     );
@@ -44,7 +55,12 @@ function once(agent: Agent, target: Target): Promise<{ ms: number; ok: boolean; 
 }
 
 /** A closed loop of `concurrency` clients for `seconds` (after a warm-up), timed with hrtime. */
-export async function load(target: Target, concurrency: number, seconds: number, warmupSeconds = 1): Promise<LoadResult> {
+export async function load(
+  target: Target,
+  concurrency: number,
+  seconds: number,
+  warmupSeconds = 1,
+): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const run = async (duration: number, record: boolean) => {
     const latencies: number[] = [];
@@ -93,7 +109,14 @@ export async function timeToFirstToken(target: Target, count: number): Promise<{
       const url = new URL(target.url);
       let seen = -1;
       const req = request(
-        { agent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) } },
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { ...target.headers, 'content-length': Buffer.byteLength(target.body) },
+        },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -101,7 +124,9 @@ export async function timeToFirstToken(target: Target, count: number): Promise<{
             text += data;
             if (seen < 0 && /"content":"[^"]/.test(text)) seen = Number(process.hrtime.bigint() - started) / 1e6;
           });
-          res.on('end', () => (seen >= 0 ? resolve(seen) : reject(new Error(`no content chunk in: ${text.slice(0, 200)}`))));
+          res.on('end', () =>
+            seen >= 0 ? resolve(seen) : reject(new Error(`no content chunk in: ${text.slice(0, 200)}`)),
+          );
         },
       );
       req.on('error', reject);

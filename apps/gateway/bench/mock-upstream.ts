@@ -9,7 +9,13 @@ const completion = JSON.stringify({
   object: 'chat.completion',
   created: 1_700_000_000,
   model: 'bench-upstream',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.' }, finish_reason: 'stop' }],
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: 'The quick brown fox jumps over the lazy dog.' },
+      finish_reason: 'stop',
+    },
+  ],
   usage: { prompt_tokens: 12, completion_tokens: 10, total_tokens: 22 },
 });
 
@@ -30,7 +36,9 @@ const server = createServer((request, response) => {
   request.on('end', () => {
     if (request.url?.endsWith('/models')) {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"object":"list","data":[{"id":"bench-upstream","object":"model","created":0,"owned_by":"bench"}]}');
+      response.end(
+        '{"object":"list","data":[{"id":"bench-upstream","object":"model","created":0,"owned_by":"bench"}]}',
+      );
       return;
     }
     const streaming = Buffer.concat(body).includes('"stream":true');

@@ -56,10 +56,16 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
       : false,
   });
   const redis = config.REDIS_URL
-    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 500, lazyConnect: false })
+    ? new Redis(config.REDIS_URL, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        commandTimeout: 500,
+        lazyConnect: false,
+      })
     : null;
   redis?.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
-  if (redis && !(await connected(redis, 5_000))) logger.error('Redis did not answer within 5 s: starting with per-replica limits');
+  if (redis && !(await connected(redis, 5_000)))
+    logger.error('Redis did not answer within 5 s: starting with per-replica limits');
   let modelsLoaded = false;
   const modelsReady = providers.ready().then(() => {
     modelsLoaded = true;
@@ -107,11 +113,5 @@ export function bootstrap(app: INestApplication): void {
     metrics.overhead.observe({ route }, overhead / 1000);
     metrics.requests.inc({ route, status: String(reply.statusCode) });
     done(null, payload);
-  });
-  // Errors Fastify raises before a route runs (bad JSON, body too large) get the same shape.
-  fastify.setErrorHandler((error, _request, reply) => {
-    const failure = toGatewayError(error);
-    if (failure.status >= 500) logger.error({ err: error }, 'request failed before routing');
-    sendError(reply, failure);
   });
 }

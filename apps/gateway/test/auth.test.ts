@@ -10,7 +10,11 @@ const ROUTES: Array<{ method: 'GET' | 'POST'; path: string; body?: unknown }> = 
   { method: 'GET', path: '/v1/models' },
   { method: 'GET', path: '/v1/models/sw-ngram-mini' },
   { method: 'GET', path: '/v1/usage' },
-  { method: 'POST', path: '/v1/chat/completions', body: { model: 'sw-ngram-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 } },
+  {
+    method: 'POST',
+    path: '/v1/chat/completions',
+    body: { model: 'sw-ngram-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 },
+  },
   { method: 'POST', path: '/v1/images/generations', body: { prompt: 'a red fox', size: '256x256' } },
 ];
 
@@ -30,19 +34,35 @@ describe('authentication on every /v1 route', () => {
   });
 
   const call = (route: (typeof ROUTES)[number], headers: Record<string, string>) =>
-    fetch(`${t.url}${route.path}`, { method: route.method, headers, body: route.body ? JSON.stringify(route.body) : undefined });
+    fetch(`${t.url}${route.path}`, {
+      method: route.method,
+      headers,
+      body: route.body ? JSON.stringify(route.body) : undefined,
+    });
 
   for (const route of ROUTES) {
     describe(`${route.method} ${route.path}`, () => {
       const cases: Array<[string, () => Record<string, string>, string]> = [
         ['no Authorization header', () => ({ 'content-type': 'application/json' }), 'missing_api_key'],
-        ['a malformed header', () => ({ authorization: 'Token abc', 'content-type': 'application/json' }), 'invalid_api_key'],
+        [
+          'a malformed header',
+          () => ({ authorization: 'Token abc', 'content-type': 'application/json' }),
+          'invalid_api_key',
+        ],
         ['a malformed key', () => bearer('sk-sw-short'), 'invalid_api_key'],
         ['an unknown key', () => bearer(`sk-sw-${'A'.repeat(43)}`), 'invalid_api_key'],
         ['a revoked key', () => bearer(keys.revoked), 'revoked_api_key'],
         ['an expired key', () => bearer(keys.expired), 'expired_api_key'],
-        ['an expired session token', () => bearer(t.sessionToken(keys.userId, { now: Date.now() - 3_600_000 })), 'invalid_session_token'],
-        ['a forged session token', () => bearer(`${t.sessionToken(keys.userId).slice(0, -4)}AAAA`), 'invalid_session_token'],
+        [
+          'an expired session token',
+          () => bearer(t.sessionToken(keys.userId, { now: Date.now() - 3_600_000 })),
+          'invalid_session_token',
+        ],
+        [
+          'a forged session token',
+          () => bearer(`${t.sessionToken(keys.userId).slice(0, -4)}AAAA`),
+          'invalid_session_token',
+        ],
       ];
       for (const [name, headers, code] of cases) {
         it(`answers 401 ${code} for ${name}`, async () => {
@@ -50,7 +70,9 @@ describe('authentication on every /v1 route', () => {
           expect(response.status).toBe(401);
           expect(response.headers.get('x-request-id')).toMatch(/^req_/);
           const body = await response.json();
-          expect(body).toEqual({ error: { message: expect.any(String), type: 'authentication_error', param: null, code } });
+          expect(body).toEqual({
+            error: { message: expect.any(String), type: 'authentication_error', param: null, code },
+          });
         });
       }
       it('serves a valid key and a valid session token', async () => {

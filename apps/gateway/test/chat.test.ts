@@ -23,7 +23,11 @@ describe('/v1/chat/completions on the offline models', () => {
     expect(response.headers.get('x-request-id')).toMatch(/^req_/);
     expect(Number(response.headers.get('x-synthwell-overhead-ms'))).toBeGreaterThanOrEqual(0);
     const body = await response.json();
-    expect(body).toMatchObject({ object: 'chat.completion', model: 'sw-ngram-mini', choices: [{ index: 0, message: { role: 'assistant' } }] });
+    expect(body).toMatchObject({
+      object: 'chat.completion',
+      model: 'sw-ngram-mini',
+      choices: [{ index: 0, message: { role: 'assistant' } }],
+    });
     expect(body.choices[0].message.content.length).toBeGreaterThan(0);
     expect(['stop', 'length']).toContain(body.choices[0].finish_reason);
     expect(body.usage.completion_tokens).toBeGreaterThan(0);
@@ -37,7 +41,14 @@ describe('/v1/chat/completions on the offline models', () => {
   });
 
   it('streams chunks, then [DONE]; include_usage adds a final usage chunk', async () => {
-    const response = await post({ model: 'sw-ngram-mini', messages: question, max_tokens: 30, seed: 3, stream: true, stream_options: { include_usage: true } });
+    const response = await post({
+      model: 'sw-ngram-mini',
+      messages: question,
+      max_tokens: 30,
+      seed: 3,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     expect(response.headers.get('x-request-id')).toMatch(/^req_/);
@@ -45,12 +56,17 @@ describe('/v1/chat/completions on the offline models', () => {
     expect(events.at(-1)?.data).toBe('[DONE]');
     const chunks = events.slice(0, -1).map((event) => JSON.parse(event.data));
     expect(chunks.length).toBeGreaterThan(3);
-    for (const chunk of chunks) expect(chunk).toMatchObject({ object: 'chat.completion.chunk', model: 'sw-ngram-mini' });
+    for (const chunk of chunks)
+      expect(chunk).toMatchObject({ object: 'chat.completion.chunk', model: 'sw-ngram-mini' });
     const usage = chunks.at(-1);
     expect(usage.choices).toEqual([]);
     expect(usage.usage.completion_tokens).toBeGreaterThan(0);
-    const text = chunks.flatMap((chunk) => chunk.choices.map((choice: { delta: { content?: string } }) => choice.delta.content ?? '')).join('');
-    const plain = await post({ model: 'sw-ngram-mini', messages: question, max_tokens: 30, seed: 3 }).then((r) => r.json());
+    const text = chunks
+      .flatMap((chunk) => chunk.choices.map((choice: { delta: { content?: string } }) => choice.delta.content ?? ''))
+      .join('');
+    const plain = await post({ model: 'sw-ngram-mini', messages: question, max_tokens: 30, seed: 3 }).then((r) =>
+      r.json(),
+    );
     expect(text).toBe(plain.choices[0].message.content);
   });
 
@@ -76,25 +92,101 @@ describe('/v1/chat/completions on the offline models', () => {
     const response = await post({ model: 'sw-ngram-pro', messages: question });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({
-      error: { message: expect.stringContaining('Free plan does not include'), type: 'permission_error', param: 'model', code: 'model_not_in_plan' },
+      error: {
+        message: expect.stringContaining('Free plan does not include'),
+        type: 'permission_error',
+        param: 'model',
+        code: 'model_not_in_plan',
+      },
     });
   });
 
   describe('malformed requests', () => {
     const cases: Array<[string, () => Promise<Response>, number, Record<string, unknown>]> = [
-      ['bad JSON', () => fetch(`${t.url}/v1/chat/completions`, { method: 'POST', headers: bearer(key), body: '{"model": "sw-ngram-mini",' }), 400, { code: 'invalid_json', type: 'invalid_request_error' }],
-      ['an empty body', () => fetch(`${t.url}/v1/chat/completions`, { method: 'POST', headers: bearer(key), body: '' }), 400, { type: 'invalid_request_error' }],
+      [
+        'bad JSON',
+        () =>
+          fetch(`${t.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: bearer(key),
+            body: '{"model": "sw-ngram-mini",',
+          }),
+        400,
+        { code: 'invalid_json', type: 'invalid_request_error' },
+      ],
+      [
+        'an empty body',
+        () => fetch(`${t.url}/v1/chat/completions`, { method: 'POST', headers: bearer(key), body: '' }),
+        400,
+        { type: 'invalid_request_error' },
+      ],
       ['a JSON array', () => post([1, 2]), 400, { code: 'invalid_request_body' }],
-      ['a wrong type', () => post({ model: 'sw-ngram-mini', messages: question, temperature: 'hot' }), 400, { param: 'temperature', code: 'invalid_request_body' }],
-      ['an out-of-range value', () => post({ model: 'sw-ngram-mini', messages: question, temperature: 9 }), 400, { param: 'temperature' }],
-      ['an unknown field', () => post({ model: 'sw-ngram-mini', messages: question, max_token: 5 }), 400, { param: 'max_token', message: 'Unrecognized request argument supplied: max_token' }],
+      [
+        'a wrong type',
+        () => post({ model: 'sw-ngram-mini', messages: question, temperature: 'hot' }),
+        400,
+        { param: 'temperature', code: 'invalid_request_body' },
+      ],
+      [
+        'an out-of-range value',
+        () => post({ model: 'sw-ngram-mini', messages: question, temperature: 9 }),
+        400,
+        { param: 'temperature' },
+      ],
+      [
+        'an unknown field',
+        () => post({ model: 'sw-ngram-mini', messages: question, max_token: 5 }),
+        400,
+        { param: 'max_token', message: 'Unrecognized request argument supplied: max_token' },
+      ],
       ['empty messages', () => post({ model: 'sw-ngram-mini', messages: [] }), 400, { param: 'messages' }],
-      ['a message without a role', () => post({ model: 'sw-ngram-mini', messages: [{ content: 'hi' }] }), 400, { code: 'invalid_request_body' }],
+      [
+        'a message without a role',
+        () => post({ model: 'sw-ngram-mini', messages: [{ content: 'hi' }] }),
+        400,
+        { code: 'invalid_request_body' },
+      ],
       ['a missing model', () => post({ messages: question }), 400, { param: 'model' }],
-      ['an unknown model', () => post({ model: 'gpt-17', messages: question }), 404, { code: 'model_not_found', param: 'model' }],
-      ['an image model', () => post({ model: 'sw-canvas', messages: question }), 400, { code: 'unsupported_for_model' }],
-      ['a 5 MiB body', () => post({ model: 'sw-ngram-mini', messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] }), 413, { code: 'request_too_large' }],
-      ['a non-JSON content type', () => fetch(`${t.url}/v1/chat/completions`, { method: 'POST', headers: { ...bearer(key), 'content-type': 'text/plain' }, body: 'hello' }), 415, { type: 'invalid_request_error' }],
+      [
+        'an unknown model',
+        () => post({ model: 'gpt-17', messages: question }),
+        404,
+        { code: 'model_not_found', param: 'model' },
+      ],
+      [
+        'an image model',
+        () => post({ model: 'sw-canvas', messages: question }),
+        400,
+        { code: 'unsupported_for_model' },
+      ],
+      [
+        'a 5 MiB body',
+        () => post({ model: 'sw-ngram-mini', messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] }),
+        413,
+        { code: 'request_too_large' },
+      ],
+      [
+        'a non-JSON content type',
+        () =>
+          fetch(`${t.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { ...bearer(key), 'content-type': 'text/plain' },
+            body: 'hello',
+          }),
+        400,
+        { message: 'The request body must be a JSON object.' },
+      ],
+      [
+        'an unsupported content type',
+        () =>
+          fetch(`${t.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { ...bearer(key), 'content-type': 'application/xml' },
+            body: '<a/>',
+          }),
+        415,
+        { type: 'invalid_request_error' },
+      ],
     ];
     for (const [name, send, status, expected] of cases) {
       it(`${name} → ${status}`, async () => {

@@ -43,6 +43,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
     SESSION_TOKEN_SECRETS: SESSION_SECRET,
     IMAGE_URL_SECRET: 'test-image-secret-0123456789abcdefgh',
     IMAGE_STORAGE_DIR: imageDir,
+    USAGE_JOURNAL_DIR: join(imageDir, 'journal'),
     MODEL_CACHE_DIR,
     LOCAL_TRAINING_FILES: TEST_TRAINING_FILES,
     ...overrides,

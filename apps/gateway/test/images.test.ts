@@ -12,7 +12,8 @@ describe('/v1/images/generations', () => {
     await t?.close();
   });
 
-  const generate = (body: unknown) => fetch(`${t.url}/v1/images/generations`, { method: 'POST', headers: bearer(key), body: JSON.stringify(body) });
+  const generate = (body: unknown) =>
+    fetch(`${t.url}/v1/images/generations`, { method: 'POST', headers: bearer(key), body: JSON.stringify(body) });
 
   it('stores each image, links it with an expiring signature, and meters the count', async () => {
     const response = await generate({ prompt: 'a quiet harbour', n: 2, size: '256x256' });
@@ -26,7 +27,9 @@ describe('/v1/images/generations', () => {
     expect(png.readUInt32BE(16)).toBe(256);
 
     await t.flushUsage();
-    const event = await t.db.usageEvent.findUniqueOrThrow({ where: { requestId: response.headers.get('x-request-id') as string } });
+    const event = await t.db.usageEvent.findUniqueOrThrow({
+      where: { requestId: response.headers.get('x-request-id') as string },
+    });
     expect(event).toMatchObject({ feature: 'image', images: 2, model: 'sw-canvas', status: 200 });
     expect(await t.db.image.count({ where: { requestId: event.requestId } })).toBe(2);
   });
@@ -45,9 +48,15 @@ describe('/v1/images/generations', () => {
   });
 
   it('gives the same image for the same prompt and seed, a different one for another prompt', async () => {
-    const one = await (await generate({ prompt: 'red circles', seed: 9, size: '256x256', response_format: 'b64_json' })).json();
-    const two = await (await generate({ prompt: 'red circles', seed: 9, size: '256x256', response_format: 'b64_json' })).json();
-    const three = await (await generate({ prompt: 'blue waves', seed: 9, size: '256x256', response_format: 'b64_json' })).json();
+    const one = await (
+      await generate({ prompt: 'red circles', seed: 9, size: '256x256', response_format: 'b64_json' })
+    ).json();
+    const two = await (
+      await generate({ prompt: 'red circles', seed: 9, size: '256x256', response_format: 'b64_json' })
+    ).json();
+    const three = await (
+      await generate({ prompt: 'blue waves', seed: 9, size: '256x256', response_format: 'b64_json' })
+    ).json();
     expect(one.data[0].b64_json).toBe(two.data[0].b64_json);
     expect(three.data[0].b64_json).not.toBe(one.data[0].b64_json);
   });

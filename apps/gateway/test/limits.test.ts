@@ -16,7 +16,14 @@ describe('plans on the hot path', () => {
   });
 
   /** A user on a plan of its own, so each test owns its limits. */
-  async function onPlan(limits: Partial<{ requestsPerMinute: number; tokensPerMinute: number; chatRequestsPerDay: number; imagesPerDay: number }>) {
+  async function onPlan(
+    limits: Partial<{
+      requestsPerMinute: number;
+      tokensPerMinute: number;
+      chatRequestsPerDay: number;
+      imagesPerDay: number;
+    }>,
+  ) {
     const plan = await t.db.plan.create({
       data: {
         id: newId('pln'),

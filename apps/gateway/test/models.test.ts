@@ -17,9 +17,20 @@ describe('/v1/models', () => {
     const premiumList = await (await fetch(`${t.url}/v1/models`, { headers: bearer(premium.key) })).json();
     expect(freeList.object).toBe('list');
     expect(freeList.data.map((model: { id: string }) => model.id).sort()).toEqual(['sw-canvas', 'sw-ngram-mini']);
-    expect(premiumList.data.map((model: { id: string }) => model.id).sort()).toEqual(['sw-canvas', 'sw-canvas-pro', 'sw-ngram-mini', 'sw-ngram-pro']);
+    expect(premiumList.data.map((model: { id: string }) => model.id).sort()).toEqual([
+      'sw-canvas',
+      'sw-canvas-pro',
+      'sw-ngram-mini',
+      'sw-ngram-pro',
+    ]);
     const mini = freeList.data.find((model: { id: string }) => model.id === 'sw-ngram-mini');
-    expect(mini).toMatchObject({ object: 'model', kind: 'chat', tier: 'standard', owned_by: 'synthwell', pricing: { currency: 'usd' } });
+    expect(mini).toMatchObject({
+      object: 'model',
+      kind: 'chat',
+      tier: 'standard',
+      owned_by: 'synthwell',
+      pricing: { currency: 'usd' },
+    });
     expect(mini.display_name).toContain('offline');
   });
 

@@ -24,7 +24,10 @@ describe('the official openai SDK against the gateway', () => {
   it('creates a chat completion', async () => {
     const completion = await client.chat.completions.create({
       model: 'sw-ngram-mini',
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Tell me about the weather.' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Tell me about the weather.' },
+      ],
       max_tokens: 12,
       seed: 5,
     });
@@ -51,7 +54,11 @@ describe('the official openai SDK against the gateway', () => {
   });
 
   it('generates images as base64 and as signed URLs', async () => {
-    const b64 = await client.images.generate({ prompt: 'a lighthouse at dusk', size: '256x256', response_format: 'b64_json' });
+    const b64 = await client.images.generate({
+      prompt: 'a lighthouse at dusk',
+      size: '256x256',
+      response_format: 'b64_json',
+    });
     const png = Buffer.from(b64.data?.[0]?.b64_json ?? '', 'base64');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     const linked = await client.images.generate({ prompt: 'a lighthouse at dusk', size: '256x256' });
@@ -64,11 +71,15 @@ describe('the official openai SDK against the gateway', () => {
   it('raises the SDK error classes for our error answers', async () => {
     const bad = new OpenAI({ apiKey: 'sk-sw-nope', baseURL: `${t.url}/v1`, maxRetries: 0 });
     await expect(bad.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
-    await expect(client.chat.completions.create({ model: 'sw-ngram-pro', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(
-      OpenAI.PermissionDeniedError,
-    );
-    await expect(client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
-    const error = await client.chat.completions.create({ model: 'sw-ngram-mini', messages: [] }).catch((caught: unknown) => caught);
+    await expect(
+      client.chat.completions.create({ model: 'sw-ngram-pro', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+    await expect(
+      client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const error = await client.chat.completions
+      .create({ model: 'sw-ngram-mini', messages: [] })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('messages');
   });

@@ -77,10 +77,12 @@ export class ChatService {
       request.upstreamMs = routed.upstreamMs;
       const completion = { ...routed.result, model: model.id };
       completion.usage = this.usageOf(params, completion);
-      this.meter(caller, request.id, model.id, provider, completion.usage, started, 200, 'ok');
+      this.meter(caller, request.id, model.id, provider, completion.usage, started, 200, 'ok', admission);
       return completion;
     } catch (error) {
       const failure = abort.signal.aborted ? null : toGatewayError(error);
+      if (failure) await admission.refundUnits();
+      const outcome = failure ? 'upstream_error' : 'client_closed';
       this.meter(
         caller,
         request.id,
@@ -89,7 +91,8 @@ export class ChatService {
         zeroUsage(),
         started,
         failure?.status ?? 499,
-        failure ? 'upstream_error' : 'client_closed',
+        outcome,
+        admission,
       );
       throw failure ?? error;
     } finally {
@@ -160,27 +163,31 @@ export class ChatService {
 
     const delivered: string[] = [];
     let reported: CompletionUsage | null = null;
-    let outcome = 'ok';
-    let status = 200;
     const { iterator } = routed.result;
+    const provider = routed.route.provider;
+    const settle = (outcome: string, status: number) => {
+      // A completed stream is billed as the upstream reported; a cut one by what the client received.
+      const usage = outcome === 'ok' && reported ? reported : this.countedUsage(params, delivered.join(''));
+      this.meter(caller, request.id, model.id, provider, usage, started, status, outcome, admission);
+      return usage;
+    };
     let next = routed.result.first;
     try {
       while (!next.done) {
         const chunk = next.value;
         if (chunk.usage) reported = chunk.usage;
-        const isUsageOnly = chunk.choices.length === 0;
-        if (!isUsageOnly || includeUsage) {
+        if (chunk.choices.length > 0 || includeUsage) {
           for (const choice of chunk.choices) if (choice.delta.content) delivered.push(choice.delta.content);
           if (!sse.send({ ...chunk, model: model.id, usage: includeUsage ? (chunk.usage ?? null) : undefined })) break;
         }
         next = await iterator.next();
       }
       if (abort.signal.aborted || sse.closed) {
-        outcome = 'client_closed';
-        status = 499;
+        settle('client_closed', 499);
       } else {
+        // Metered before [DONE]: the record is durable before the client sees the end of the answer.
+        const usage = settle('ok', 200);
         if (includeUsage && !reported) {
-          const usage = this.countedUsage(params, delivered.join(''));
           sse.send({
             id: `chatcmpl-${request.id}`,
             object: 'chat.completion.chunk',
@@ -194,13 +201,11 @@ export class ChatService {
       }
     } catch (error) {
       if (abort.signal.aborted) {
-        outcome = 'client_closed';
-        status = 499;
+        settle('client_closed', 499);
       } else {
         const failure = error instanceof GatewayError ? error : this.router.toClientError(error);
-        outcome = 'upstream_error';
-        status = failure.status;
         this.metrics.errors.inc({ type: failure.type, code: failure.code ?? 'none' });
+        settle('upstream_error', failure.status);
         sse.error(failure.toBody());
       }
       await iterator.return?.().catch(() => undefined);
@@ -208,9 +213,6 @@ export class ChatService {
       sse.end();
       abort.dispose();
     }
-    // A completed stream is billed as the upstream reported; a cut one by what the client received.
-    const usage = outcome === 'ok' && reported ? reported : this.countedUsage(params, delivered.join(''));
-    this.meter(caller, request.id, model.id, routed.route.provider, usage, started, status, outcome, admission);
   }
 
   private usageOf(params: ChatCompletionCreateParams, completion: ChatCompletion): CompletionUsage {
@@ -269,7 +271,8 @@ const DEFAULT_COMPLETION_RESERVATION = 512;
 export function chatDemand(params: ChatCompletionCreateParams): Demand {
   let characters = 0;
   for (const message of params.messages) characters += messageText(message.content ?? null).length;
-  const completion = (params.max_completion_tokens ?? params.max_tokens ?? DEFAULT_COMPLETION_RESERVATION) * (params.n ?? 1);
+  const completion =
+    (params.max_completion_tokens ?? params.max_tokens ?? DEFAULT_COMPLETION_RESERVATION) * (params.n ?? 1);
   return { feature: 'chat', tokens: Math.ceil(characters / 4) + completion, units: 1 };
 }
 

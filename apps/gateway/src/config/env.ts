@@ -44,6 +44,13 @@ export const GatewayEnv = z.object({
   CATALOG_REFRESH_MS: env.positiveInt(5_000),
   SSE_KEEPALIVE_MS: env.positiveInt(15_000),
   METERING_FLUSH_MS: env.positiveInt(200),
+  /** Where each replica journals usage records until they are committed (see docs/operations.md). */
+  USAGE_JOURNAL_DIR: z.string().default('.synthwell/journal'),
+  /** Names this replica's journal; defaults to the port. Must be unique per replica sharing a journal dir. */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .optional(),
 });
 
 export type GatewayEnv = z.infer<typeof GatewayEnv>;

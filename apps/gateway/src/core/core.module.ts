@@ -1,8 +1,8 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Db } from '@synthwell/db';
 import type { ProviderRegistry } from '@synthwell/providers';
-import type { Redis } from 'ioredis';
 import type { Logger } from '@synthwell/server';
+import type { Redis } from 'ioredis';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { AuthService } from '../auth/auth.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
@@ -37,7 +37,16 @@ export class CoreModule implements OnApplicationShutdown {
   }
 
   static forRoot(deps: CoreDependencies): DynamicModule {
-    const services = [AuthService, AuthGuard, CatalogService, RouterService, UsageLedger, MetricsService, PolicyService, InvalidationSubscriber];
+    const services = [
+      AuthService,
+      AuthGuard,
+      CatalogService,
+      RouterService,
+      UsageLedger,
+      MetricsService,
+      PolicyService,
+      InvalidationSubscriber,
+    ];
     const limiter = deps.redis ? new RedisLimiter(deps.redis, deps.logger) : new MemoryLimiter();
     return {
       module: CoreModule,

@@ -20,6 +20,17 @@ export function toGatewayError(error: unknown): GatewayError {
     if (status === 404) return GatewayError.notFound('Unknown route. See /v1/openapi.json for the API.');
     if (status === 413)
       return new GatewayError(413, ErrorType.invalidRequest, ErrorCode.bodyTooLarge, 'The request body is too large.');
+    // Nest reports Fastify's JSON parse failures as a 400 HttpException naming JSON.
+    if (status === 400 && /JSON/.test(error.message)) {
+      return GatewayError.badRequest('The request body is not valid JSON.', ErrorCode.invalidJson);
+    }
+    if (status === 415)
+      return new GatewayError(
+        415,
+        ErrorType.invalidRequest,
+        ErrorCode.invalidBody,
+        'Send the body as application/json.',
+      );
     if (status < 500) return new GatewayError(status, ErrorType.invalidRequest, ErrorCode.invalidBody, error.message);
     return GatewayError.internal();
   }

@@ -1,9 +1,10 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Feature } from '@synthwell/contracts';
 import type { Db } from '@synthwell/db';
 import type { Logger } from '@synthwell/server';
 import type { GatewayConfig } from '../config/env.js';
 import { DB, GATEWAY_CONFIG, LOGGER } from '../core/tokens.js';
+import { UsageJournal } from './usage-journal.js';
 
 /** One request's usage. Every request the gateway serves for an account produces exactly one. */
 export interface UsageRecord {
@@ -29,13 +30,19 @@ const MAX_BUFFERED = 200_000;
 const MAX_BATCH = 1_000;
 
 /**
- * Writes usage records in batches. One statement per batch inserts the events (idempotent by request
- * id) and adds exactly the newly inserted ones to the daily rollups, so a batch retried after a
- * failure can never count a request twice.
+ * The usage ledger. The guarantee: a record is acknowledged when `record()` returns, which callers do
+ * before the response's last byte is written; from then on it survives the process being killed
+ * (the journal), and it reaches PostgreSQL exactly once (batches are idempotent by request id).
+ *
+ * Records are buffered and written in batches. One statement per batch inserts the events (ON
+ * CONFLICT DO NOTHING on the request id) and adds exactly the newly inserted ones to the daily
+ * rollups, so a batch retried after a failure, or replayed from the journal after a crash, can never
+ * count a request twice. A journal segment is deleted only after its records are committed.
  */
 @Injectable()
-export class UsageLedger implements OnModuleDestroy {
+export class UsageLedger implements OnModuleInit, OnModuleDestroy {
   private buffer: UsageRecord[] = [];
+  private readonly journal: UsageJournal | null;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | null = null;
   private failures = 0;
@@ -45,11 +52,31 @@ export class UsageLedger implements OnModuleDestroy {
     @Inject(DB) private readonly db: Db,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.journal = config.USAGE_JOURNAL_DIR
+      ? new UsageJournal(config.USAGE_JOURNAL_DIR, config.INSTANCE_ID ?? String(config.GATEWAY_PORT))
+      : null;
+  }
+
+  /** Replays what an earlier run of this instance journaled but may not have committed. */
+  async onModuleInit(): Promise<void> {
+    if (!this.journal) return;
+    const recovered = this.journal.recover();
+    const segment = this.journal.rotate();
+    if (recovered.length === 0) {
+      this.journal.release(segment);
+      return;
+    }
+    for (let i = 0; i < recovered.length; i += MAX_BATCH) await this.write(recovered.slice(i, i + MAX_BATCH));
+    this.journal.release(segment);
+    this.logger.info({ records: recovered.length }, 'replayed usage records from the journal');
+  }
 
   record(record: UsageRecord): void {
+    this.journal?.append(record);
     this.buffer.push(record);
     if (this.buffer.length > MAX_BUFFERED) {
+      // Dropped from memory only: the journal still holds it and the next start replays it.
       this.buffer.shift();
       this.dropped++;
     }
@@ -66,9 +93,14 @@ export class UsageLedger implements OnModuleDestroy {
     while (this.flushing) await this.flushing;
     if (this.buffer.length === 0) return;
     const batch = this.buffer.splice(0, MAX_BATCH);
+    // Everything journaled so far is in the closed segment or an earlier one; it can go once the
+    // buffer that held those records is empty.
+    const closed = this.journal && this.buffer.length === 0 ? this.journal.rotate() : null;
     this.flushing = this.write(batch).then(
       () => {
         this.failures = 0;
+        // After records were dropped from memory, only the journal has them: keep it for the next start.
+        if (closed !== null && this.journal && this.dropped === 0) this.journal.release(closed);
       },
       (error: unknown) => {
         this.buffer.unshift(...batch);
@@ -91,8 +123,13 @@ export class UsageLedger implements OnModuleDestroy {
     for (let attempt = 0; attempt < 3 && this.buffer.length > 0; attempt++) {
       await this.flush().catch(() => undefined);
     }
-    if (this.buffer.length > 0)
-      this.logger.error({ lost: this.buffer.length }, 'usage records could not be written at shutdown');
+    if (this.buffer.length > 0) {
+      this.logger.error(
+        { pending: this.buffer.length },
+        'usage records could not be written at shutdown; the journal keeps them for the next start',
+      );
+    }
+    this.journal?.close();
   }
 
   private schedule(): void {

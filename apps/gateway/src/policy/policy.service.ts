@@ -62,8 +62,22 @@ export class PolicyService implements OnModuleDestroy {
     const account = `{${caller.userId}}`;
     const { plan } = caller;
     return {
-      requests: { kind: 'rate', name: 'requests', key: `${account}:rpm`, limit: plan.requestsPerMinute, periodMs: MINUTE_MS, cost: 1 },
-      tokens: { kind: 'rate', name: 'tokens', key: `${account}:tpm`, limit: plan.tokensPerMinute, periodMs: MINUTE_MS, cost: demand.tokens },
+      requests: {
+        kind: 'rate',
+        name: 'requests',
+        key: `${account}:rpm`,
+        limit: plan.requestsPerMinute,
+        periodMs: MINUTE_MS,
+        cost: 1,
+      },
+      tokens: {
+        kind: 'rate',
+        name: 'tokens',
+        key: `${account}:tpm`,
+        limit: plan.tokensPerMinute,
+        periodMs: MINUTE_MS,
+        cost: demand.tokens,
+      },
       quota: {
         kind: 'quota',
         name: `${demand.feature}_daily`,
@@ -94,21 +108,35 @@ export class PolicyService implements OnModuleDestroy {
     if (!decision.allowed && decision.rejected) throw rejection(caller, demand, decision);
     return {
       settleTokens: async (actual) => {
-        if (demand.tokens > 0) await this.limiter.adjust(tokens, actual - demand.tokens).catch((error: unknown) => this.logger.warn({ err: error }, 'token settlement failed'));
+        if (demand.tokens > 0)
+          await this.limiter
+            .adjust(tokens, actual - demand.tokens)
+            .catch((error: unknown) => this.logger.warn({ err: error }, 'token settlement failed'));
       },
       refundUnits: async () => {
-        await this.limiter.adjust(quota, -demand.units).catch((error: unknown) => this.logger.warn({ err: error }, 'quota refund failed'));
+        await this.limiter
+          .adjust(quota, -demand.units)
+          .catch((error: unknown) => this.logger.warn({ err: error }, 'quota refund failed'));
       },
     };
   }
 
   /** This minute's and today's standing, without consuming anything. */
-  async standing(caller: Caller, now = Date.now()): Promise<{ requests: LimitState; tokens: LimitState; daily: Record<Feature, LimitState> }> {
+  async standing(
+    caller: Caller,
+    now = Date.now(),
+  ): Promise<{ requests: LimitState; tokens: LimitState; daily: Record<Feature, LimitState> }> {
     const chat = this.specs(caller, { feature: 'chat', tokens: 0, units: 0 }, now);
     const image = this.specs(caller, { feature: 'image', tokens: 0, units: 0 }, now);
     const synthetic = this.specs(caller, { feature: 'synthetic', tokens: 0, units: 0 }, now);
     const states = await this.limiter.peek([chat.requests, chat.tokens, chat.quota, image.quota, synthetic.quota], now);
-    const [requests, tokens, chatDaily, imageDaily, syntheticDaily] = states as [LimitState, LimitState, LimitState, LimitState, LimitState];
+    const [requests, tokens, chatDaily, imageDaily, syntheticDaily] = states as [
+      LimitState,
+      LimitState,
+      LimitState,
+      LimitState,
+      LimitState,
+    ];
     return { requests, tokens, daily: { chat: chatDaily, image: imageDaily, synthetic: syntheticDaily } };
   }
 }
@@ -133,7 +161,8 @@ function rejection(caller: Caller, demand: Demand, decision: Decision): GatewayE
   const headers = { 'retry-after': retryAfter };
   if (rejected.kind === 'quota') {
     const limit = caller.plan[quotaField(demand.feature)];
-    const what = demand.feature === 'chat' ? 'chat requests' : demand.feature === 'image' ? 'images' : 'synthetic records';
+    const what =
+      demand.feature === 'chat' ? 'chat requests' : demand.feature === 'image' ? 'images' : 'synthetic records';
     return new GatewayError(
       429,
       ErrorType.quota,
@@ -143,7 +172,8 @@ function rejection(caller: Caller, demand: Demand, decision: Decision): GatewayE
       headers,
     );
   }
-  const unit = rejected.name === 'tokens' ? `${caller.plan.tokensPerMinute} tokens` : `${caller.plan.requestsPerMinute} requests`;
+  const unit =
+    rejected.name === 'tokens' ? `${caller.plan.tokensPerMinute} tokens` : `${caller.plan.requestsPerMinute} requests`;
   return new GatewayError(
     429,
     ErrorType.rateLimit,

@@ -36,7 +36,12 @@ export function quotaDecision(spec: Extract<LimitSpec, { kind: 'quota' }>, used:
 }
 
 export function quotaState(spec: Extract<LimitSpec, { kind: 'quota' }>, used: number, now: number): LimitState {
-  return { name: spec.name, limit: spec.limit, remaining: Math.max(0, spec.limit - used), resetMs: Math.max(0, spec.resetAt - now) };
+  return {
+    name: spec.name,
+    limit: spec.limit,
+    remaining: Math.max(0, spec.limit - used),
+    resetMs: Math.max(0, spec.resetAt - now),
+  };
 }
 
 /** The next 00:00 UTC after `now`. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLimiter } from './memory-limiter.js';
 import { RedisLimiter } from './redis-limiter.js';
@@ -64,7 +64,14 @@ function limiterSuite(name: string, make: () => Limiter) {
     });
 
     it('charges costs above one and settles reservations both ways', async () => {
-      const tokens: LimitSpec = { kind: 'rate', name: 'tokens', key: key('tpm'), limit: 1000, periodMs: MINUTE, cost: 600 };
+      const tokens: LimitSpec = {
+        kind: 'rate',
+        name: 'tokens',
+        key: key('tpm'),
+        limit: 1000,
+        periodMs: MINUTE,
+        cost: 600,
+      };
       expect((await limiter.admit([tokens], T0)).allowed).toBe(true);
       expect((await limiter.admit([tokens], T0)).allowed).toBe(false);
       await limiter.adjust(tokens, -500, T0); // only 100 of the 600 reserved were used
@@ -77,7 +84,14 @@ function limiterSuite(name: string, make: () => Limiter) {
       const today = quota(key('q:2026-11-26'), 1);
       expect((await limiter.admit([today], T0)).allowed).toBe(true);
       expect((await limiter.admit([today], T0)).allowed).toBe(false);
-      const tomorrow: LimitSpec = { ...quota(key('q:2026-11-27'), 1), resetAt: MIDNIGHT + 86_400_000 };
+      const tomorrow: LimitSpec = {
+        kind: 'quota',
+        name: 'chat_daily',
+        key: key('q:2026-11-27'),
+        limit: 1,
+        resetAt: MIDNIGHT + 86_400_000,
+        cost: 1,
+      };
       expect((await limiter.admit([tomorrow], MIDNIGHT + 1)).allowed).toBe(true);
     });
 
@@ -116,15 +130,24 @@ describe.runIf(redisUrl)('Redis back end', () => {
   limiterSuite('RedisLimiter', () => new RedisLimiter(shared, pino({ level: 'silent' })));
 
   it('is exact across replicas: four limiters on four connections admit exactly the quota', async () => {
-    const replicas = await Promise.all([0, 1, 2, 3].map(async () => new RedisLimiter(await connected(), pino({ level: 'silent' }))));
+    const replicas = await Promise.all(
+      [0, 1, 2, 3].map(async () => new RedisLimiter(await connected(), pino({ level: 'silent' }))),
+    );
     const spec = quota(`x${randomBytes(4).toString('hex')}`, 100);
-    const decisions = await Promise.all(Array.from({ length: 1000 }, (_, i) => (replicas[i % 4] as RedisLimiter).admit([spec], T0)));
+    const decisions = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => (replicas[i % 4] as RedisLimiter).admit([spec], T0)),
+    );
     expect(decisions.filter((decision) => decision.allowed)).toHaveLength(100);
     expect(replicas.some((replica) => replica.isDegraded)).toBe(false);
   });
 
   it('fails open into a per-replica allowance while Redis is unreachable, and recovers', async () => {
-    const redis = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    const redis = new Redis('redis://127.0.0.1:1', {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     clients.push(redis);
     const limiter = new RedisLimiter(redis, pino({ level: 'silent' }));
     const spec = quota(`down${randomBytes(4).toString('hex')}`, 2);

@@ -56,7 +56,11 @@ export class MemoryLimiter implements Limiter {
   }
 
   async peek(specs: readonly LimitSpec[], now = Date.now()): Promise<LimitState[]> {
-    return specs.map((spec) => (spec.kind === 'rate' ? rateState(spec, this.tat(spec.key, now), now) : quotaState(spec, this.used(spec.key, now), now)));
+    return specs.map((spec) =>
+      spec.kind === 'rate'
+        ? rateState(spec, this.tat(spec.key, now), now)
+        : quotaState(spec, this.used(spec.key, now), now),
+    );
   }
 
   async close(): Promise<void> {

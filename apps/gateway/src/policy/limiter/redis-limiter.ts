@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '@synthwell/server';
+import type { Redis } from 'ioredis';
 import { MemoryLimiter } from './memory-limiter.js';
 import type { Decision, Limiter, LimitSpec, LimitState } from './types.js';
 
@@ -144,11 +144,9 @@ export class RedisLimiter implements Limiter {
     if (specs.length === 0) return { allowed: true, states: [], rejected: null };
     try {
       const keys = specs.map((spec) => this.prefix + spec.key);
-      const reply = (await (this.redis as unknown as { swAdmit(n: number, ...args: (string | number)[]): Promise<AdmitReply> }).swAdmit(
-        keys.length,
-        ...keys,
-        ...argv(specs, now),
-      )) as AdmitReply;
+      const reply = (await (
+        this.redis as unknown as { swAdmit(n: number, ...args: (string | number)[]): Promise<AdmitReply> }
+      ).swAdmit(keys.length, ...keys, ...argv(specs, now))) as AdmitReply;
       this.recovered();
       const [allowed, rejectedIndex, retryAfterMs] = reply;
       const states: LimitState[] = specs.map((spec, i) => ({
@@ -201,7 +199,8 @@ export class RedisLimiter implements Limiter {
   }
 
   private degrade(error: unknown): void {
-    if (!this.degraded) this.logger.error({ err: error }, 'Redis unreachable: enforcing limits per replica until it returns');
+    if (!this.degraded)
+      this.logger.error({ err: error }, 'Redis unreachable: enforcing limits per replica until it returns');
     this.degraded = true;
   }
 
