@@ -17,7 +17,13 @@ function startSlowUpstream(): Promise<{ server: Server; url: string; closedEarly
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     let sent = 0;
     const timer = setInterval(() => {
-      const chunk = { id: 'slow', object: 'chat.completion.chunk', created: 1, model: 'slow', choices: [{ index: 0, delta: { content: `word${sent} ` }, finish_reason: null }] };
+      const chunk = {
+        id: 'slow',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'slow',
+        choices: [{ index: 0, delta: { content: `word${sent} ` }, finish_reason: null }],
+      };
       res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       if (++sent === 200) {
         clearInterval(timer);
@@ -30,7 +36,11 @@ function startSlowUpstream(): Promise<{ server: Server; url: string; closedEarly
       if (sent < 200) resolveClosed(true);
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, closedEarly })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, closedEarly }),
+    ),
+  );
 }
 
 describe('routing: retries, fallbacks, timeouts and broken upstreams', () => {
@@ -58,15 +68,28 @@ describe('routing: retries, fallbacks, timeouts and broken upstreams', () => {
           kind: 'chat',
           tier: 'standard',
           displayName: id,
-          routes: { create: routes.map(([provider, order]) => ({ id: newId('rte'), provider, upstreamModel: `${provider}-model`, order })) },
+          routes: {
+            create: routes.map(([provider, order]) => ({
+              id: newId('rte'),
+              provider,
+              upstreamModel: `${provider}-model`,
+              order,
+            })),
+          },
         },
       });
     await model('solo', [['primary', 0]]);
-    await model('routed', [['primary', 0], ['backup', 1]]);
+    await model('routed', [
+      ['primary', 0],
+      ['backup', 1],
+    ]);
     await model('backup-only', [['backup', 0]]);
     await model('slow', [['slow', 0]]);
     await model('cut', [['primary', 0]]);
-    await model('routed-stream', [['primary', 0], ['backup', 1]]);
+    await model('routed-stream', [
+      ['primary', 0],
+      ['backup', 1],
+    ]);
     await t.gateway.app.get(CatalogService).refresh();
     key = (await t.account('free')).key;
   });
@@ -183,7 +206,8 @@ describe('routing: retries, fallbacks, timeouts and broken upstreams', () => {
     const response = await chat('slow', { stream: true }, { signal: controller.signal });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     let received = '';
-    while ((received.match(/word/g) ?? []).length < 3) received += new TextDecoder().decode((await reader.read()).value);
+    while ((received.match(/word/g) ?? []).length < 3)
+      received += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
     expect(await slow.closedEarly).toBe(true);
     const requestId = response.headers.get('x-request-id') as string;

@@ -10,7 +10,7 @@ const USAGE = `Usage: synthwell-db <command>
   migrate check         exit 1 if schema.prisma and the migrations disagree
   migrate status        print what DATABASE_URL lacks compared with schema.prisma
   seed                  create the plans and the model catalog in DATABASE_URL
-  serve [DIR]           serve embedded PostgreSQL (PGlite) from DIR on 127.0.0.1:${EMBEDDED_PORT}`;
+  serve [DIR] [PORT]    serve embedded PostgreSQL (PGlite) from DIR on 127.0.0.1:PORT (default ${EMBEDDED_PORT})`;
 
 function databaseUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -52,8 +52,12 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (command === 'serve') {
-    const server = await startEmbeddedPostgres({ dataDir: sub ?? '.synthwell/pgdata' });
+    const server = await startEmbeddedPostgres({
+      dataDir: sub ?? '.synthwell/pgdata',
+      ...(arg ? { port: Number(arg) } : {}),
+    });
     console.log(`Embedded PostgreSQL at ${server.url}`);
+    process.send?.({ url: server.url });
     const stop = () => void server.stop().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
