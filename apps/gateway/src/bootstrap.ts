@@ -24,9 +24,15 @@ export interface Gateway {
   modelsReady: Promise<void>;
 }
 
-/** `req_` + 20 random base36 characters; cheap enough for the hot path. */
+/**
+ * Request ids: `req_` + 12 random hex characters fixed per process + a base36 counter. Unique across
+ * replicas and restarts for all practical purposes, and no random bytes drawn on the hot path.
+ */
+const REQUEST_ID_PREFIX = `req_${randomBytes(6).toString('hex')}`;
+let requestCounter = 0;
 function requestId(): string {
-  return `req_${randomBytes(16).toString('hex').slice(0, 24)}`;
+  requestCounter += 1;
+  return `${REQUEST_ID_PREFIX}${requestCounter.toString(36).padStart(6, '0')}`;
 }
 
 /** Resolves true once the client is ready, false after `timeoutMs`. */

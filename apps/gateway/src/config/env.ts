@@ -43,7 +43,7 @@ export const GatewayEnv = z.object({
   AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5_000).default(5_000),
   CATALOG_REFRESH_MS: env.positiveInt(5_000),
   SSE_KEEPALIVE_MS: env.positiveInt(15_000),
-  METERING_FLUSH_MS: env.positiveInt(200),
+  METERING_FLUSH_MS: env.positiveInt(1_000),
   /** Where each replica journals usage records until they are committed (see docs/operations.md). */
   USAGE_JOURNAL_DIR: z.string().default('.synthwell/journal'),
   /** Names this replica's journal; defaults to the port. Must be unique per replica sharing a journal dir. */

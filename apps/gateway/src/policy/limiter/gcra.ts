@@ -50,7 +50,12 @@ export function nextUtcMidnight(now: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1);
 }
 
-/** The UTC day of `now` as YYYY-MM-DD, which names daily quota keys. */
+const DAY_MS = 86_400_000;
+let cachedDay = { start: 0, name: '' };
+
+/** The UTC day of `now` as YYYY-MM-DD, which names daily quota keys (computed once per day). */
 export function utcDay(now: number): string {
-  return new Date(now).toISOString().slice(0, 10);
+  const start = now - (now % DAY_MS);
+  if (start !== cachedDay.start) cachedDay = { start, name: new Date(start).toISOString().slice(0, 10) };
+  return cachedDay.name;
 }
