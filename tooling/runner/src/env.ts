@@ -11,6 +11,8 @@ export const RunnerEnv = z.object({
   SYNTHWELL_HOME: z.string().optional(),
   LOG_LEVEL: env.logLevel(),
   READY_TIMEOUT_MS: env.positiveInt(120_000),
+  /** The embedded PostgreSQL's port when DATABASE_URL is unset. */
+  EMBEDDED_PG_PORT: env.port(54329),
 });
 export type RunnerEnv = z.infer<typeof RunnerEnv>;
 

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: join(home, 'pgdata') });
+    embedded = await startEmbeddedPostgres({ dataDir: join(home, 'pgdata'), port: env.EMBEDDED_PG_PORT });
     databaseUrl = embedded.url;
     log(`embedded PostgreSQL (PGlite) at ${databaseUrl}`);
   }
