@@ -22,7 +22,6 @@ export class GatewayModule {
             { name: 'database', check: () => pingDb(deps.db) },
             { name: 'catalog', check: async () => catalog.ready },
             { name: 'models', check: async () => deps.ready() },
-            ...(deps.redis ? [{ name: 'redis', check: async () => (await deps.redis?.ping()) === 'PONG' }] : []),
           ],
           inject: [CatalogService],
         }),

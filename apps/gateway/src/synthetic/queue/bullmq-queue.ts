@@ -1,0 +1,114 @@
+import type { Db } from '@synthwell/db';
+import type { Logger } from '@synthwell/server';
+import { DelayedError, type Job, Queue, WaitingError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { claimJob } from './claim.js';
+import { type JobExecutor, type JobQueue, WorkerShutdown } from './job-queue.js';
+
+/** How long a job whose owner is at their concurrent-job limit waits before it is offered again. */
+const AT_LIMIT_DELAY_MS = 1_000;
+/** BullMQ's lowest priority number is its highest priority; plans' queue priorities count upwards. */
+const LOWEST_PRIORITY = 1_000;
+
+export interface BullmqQueueOptions {
+  redisUrl: string;
+  name: string;
+  /** Jobs this process runs at once; 0 makes it a producer only (workers run as separate processes). */
+  workers: number;
+  /** A worker that stops renewing its lock for this long is presumed dead and its job is resumed elsewhere. */
+  lockMs: number;
+}
+
+interface QueuedJob {
+  jobId: string;
+}
+
+/**
+ * Jobs on a BullMQ queue in Redis, for several gateway replicas and separate worker processes.
+ * Priority maps onto BullMQ's priorities; a job whose owner is at their plan's limit goes back to the
+ * delayed set for a second. A worker that dies loses its lock and BullMQ's stalled-job check hands
+ * the job to another worker, which resumes it from its checkpoint. A worker that shuts down puts its
+ * jobs straight back in the queue.
+ */
+export class BullmqQueue implements JobQueue {
+  private readonly connections: Redis[] = [];
+  private readonly queue: Queue<QueuedJob>;
+  private worker: Worker<QueuedJob> | null = null;
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly executor: JobExecutor,
+    private readonly options: BullmqQueueOptions,
+    private readonly logger: Logger,
+  ) {
+    this.queue = new Queue<QueuedJob>(options.name, { connection: this.connection() });
+    this.queue.on('error', (error: Error) => logger.warn({ err: error }, 'synthetic queue error'));
+  }
+
+  async enqueue(job: { id: string; priority: number }): Promise<void> {
+    await this.queue.add(
+      'run',
+      { jobId: job.id },
+      {
+        jobId: job.id,
+        priority: Math.max(1, LOWEST_PRIORITY - job.priority),
+        // Only infrastructure failures (the database unreachable) throw; the job itself records its end.
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 2_000 },
+        removeOnComplete: true,
+        removeOnFail: 1_000,
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    if (this.options.workers < 1) return;
+    this.worker = new Worker<QueuedJob>(this.options.name, (job, token) => this.process(job, token), {
+      connection: this.connection(),
+      concurrency: this.options.workers,
+      lockDuration: this.options.lockMs,
+      stalledInterval: this.options.lockMs,
+      maxStalledCount: 10,
+    });
+    this.worker.on('error', (error: Error) => this.logger.warn({ err: error }, 'synthetic worker error'));
+    await this.worker.waitUntilReady();
+  }
+
+  async close(): Promise<void> {
+    for (const controller of this.running.values()) controller.abort(new WorkerShutdown());
+    // Waits for the processors, which hand their interrupted jobs back to the queue.
+    await this.worker?.close();
+    await this.queue.close();
+    for (const connection of this.connections) connection.disconnect();
+  }
+
+  private async process(job: Job<QueuedJob>, token: string | undefined): Promise<void> {
+    const { jobId } = job.data;
+    const claim = await claimJob(this.db, jobId, { takeOver: true });
+    if (claim === 'gone') return;
+    if (claim === 'at_limit') {
+      await job.moveToDelayed(Date.now() + AT_LIMIT_DELAY_MS, token);
+      throw new DelayedError();
+    }
+    const controller = new AbortController();
+    this.running.set(jobId, controller);
+    try {
+      const end = await this.executor.run(jobId, controller.signal);
+      if (end === 'interrupted') {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+    } finally {
+      this.running.delete(jobId);
+    }
+  }
+
+  private connection(): Redis {
+    // BullMQ needs connections that never give up on a command; the gateway's own client does.
+    const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+    connection.on('error', (error: Error) => this.logger.debug({ err: error }, 'synthetic queue connection error'));
+    this.connections.push(connection);
+    return connection;
+  }
+}
