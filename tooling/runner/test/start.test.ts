@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const startScript = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'start.js');
+const examplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples');
+const EXAMPLES = readdirSync(examplesDir).filter((name) => name.endsWith('.mjs'));
 
 interface Credentials {
   gatewayUrl: string;
@@ -100,6 +102,21 @@ describe.runIf(existsSync(startScript))('npm start', () => {
       expect(await page.text()).toContain('<div id="root">');
       const config = await (await fetch(`${credentials.webUrl}/config.js`)).text();
       expect(config).toContain(credentials.gatewayUrl);
+
+      // The examples in examples/ run against it as documented.
+      for (const example of EXAMPLES) {
+        const run = spawnSync(process.execPath, [join(examplesDir, example)], {
+          env: {
+            ...process.env,
+            SYNTHWELL_BASE_URL: `${credentials.gatewayUrl}/v1`,
+            SYNTHWELL_API_KEY: credentials.free.apiKey,
+          },
+          encoding: 'utf8',
+          timeout: 30_000,
+        });
+        expect(run.status, `${example}: ${run.stderr}`).toBe(0);
+        expect(run.stdout.trim().length, example).toBeGreaterThan(0);
+      }
     } finally {
       expect(await stop(first)).toBe(0);
     }
