@@ -8,6 +8,7 @@ import { ImagesModule } from './images/images.module.js';
 import { ModelsController } from './models/models.controller.js';
 import { MetricsController } from './observability/metrics.controller.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
+import { SyntheticModule } from './synthetic/synthetic.module.js';
 import { UsageController } from './usage/usage.controller.js';
 
 @Module({})
@@ -27,6 +28,7 @@ export class GatewayModule {
         }),
         ChatModule,
         ImagesModule,
+        SyntheticModule,
       ],
       controllers: [ModelsController, UsageController, MetricsController, OpenApiController],
     };

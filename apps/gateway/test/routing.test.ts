@@ -58,7 +58,8 @@ describe('routing: retries, fallbacks, timeouts and broken upstreams', () => {
       SYNTHWELL_PROVIDER_PRIMARY_BASE_URL: primary.baseURL,
       SYNTHWELL_PROVIDER_BACKUP_BASE_URL: backup.baseURL,
       SYNTHWELL_PROVIDER_SLOW_BASE_URL: slow.url,
-      UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '400',
+      UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '1500',
+      SSE_KEEPALIVE_MS: '150',
       UPSTREAM_MAX_RETRIES: '2',
     });
     const model = (id: string, routes: Array<[string, number]>) =>
@@ -86,6 +87,7 @@ describe('routing: retries, fallbacks, timeouts and broken upstreams', () => {
     await model('backup-only', [['backup', 0]]);
     await model('slow', [['slow', 0]]);
     await model('cut', [['primary', 0]]);
+    await model('keepalive', [['primary', 0]]);
     await model('routed-stream', [
       ['primary', 0],
       ['backup', 1],
@@ -156,6 +158,15 @@ describe('routing: retries, fallbacks, timeouts and broken upstreams', () => {
     const body = await response.json();
     expect(body.error).toMatchObject({ type: 'upstream_error', code: 'upstream_error' });
     expect(JSON.stringify(body)).not.toContain('acct_123');
+  });
+
+  it('sends keep-alive comments while a stream waits for its first chunk', async () => {
+    primary.failNext({ type: 'delay', ms: 700 });
+    const response = await chat('keepalive', { stream: true });
+    expect(response.status).toBe(200);
+    const { events, comments } = await readSse(response);
+    expect(comments).toBeGreaterThanOrEqual(2);
+    expect(events.at(-1)?.data).toBe('[DONE]');
   });
 
   it('times out a hanging upstream with 504', async () => {

@@ -1,4 +1,4 @@
-import { env, loadConfig } from '@synthwell/server';
+import { ConfigError, env, loadConfig } from '@synthwell/server';
 import { z } from 'zod';
 
 const secretList = z
@@ -28,6 +28,13 @@ export const GatewayEnv = z.object({
   IMAGE_URL_SECRET: env.secret(32),
   IMAGE_URL_TTL_SECONDS: env.positiveInt(3600),
   IMAGE_STORAGE_DIR: z.string().default('.synthwell/images'),
+  /** `local` (IMAGE_STORAGE_DIR) or `s3` (any S3-compatible store; the S3_* variables are then required). */
+  IMAGE_STORE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: env.url(['http', 'https']).optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
   MODEL_CACHE_DIR: z.string().default('.synthwell/models'),
   /** Serve the built-in offline models (the embedded default). */
   LOCAL_MODELS: env.boolean(true),
@@ -46,6 +53,15 @@ export const GatewayEnv = z.object({
   METERING_FLUSH_MS: env.positiveInt(1_000),
   /** Where each replica journals usage records until they are committed (see docs/operations.md). */
   USAGE_JOURNAL_DIR: z.string().default('.synthwell/journal'),
+  /** Synthetic-data jobs this process runs at once; 0 (with REDIS_URL) leaves them to `worker.main.js` processes. */
+  SYNTHETIC_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
+  /** The BullMQ queue synthetic-data jobs wait in when REDIS_URL is set; every replica and worker must agree. */
+  SYNTHETIC_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .default('synthetic-jobs'),
+  /** How long a BullMQ worker that stopped answering keeps its job before another worker resumes it. */
+  SYNTHETIC_LOCK_MS: env.positiveInt(30_000),
   /** Names this replica's journal; defaults to the port. Must be unique per replica sharing a journal dir. */
   INSTANCE_ID: z
     .string()
@@ -55,6 +71,15 @@ export const GatewayEnv = z.object({
 
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 
+/** Variables that are required only together with another setting. */
+function checkDependentVariables(env: GatewayEnv): void {
+  if (env.IMAGE_STORE !== 's3') return;
+  const missing = (['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter(
+    (name) => !env[name],
+  );
+  if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name} is required when IMAGE_STORE=s3`));
+}
+
 export interface GatewayConfig extends GatewayEnv {
   publicUrl: string;
   /** The variables left for provider configuration (SYNTHWELL_PROVIDER_*, ANTHROPIC_*). */
@@ -63,6 +88,7 @@ export interface GatewayConfig extends GatewayEnv {
 
 export function loadGatewayConfig(source: Record<string, string | undefined>): GatewayConfig {
   const parsed = loadConfig(GatewayEnv, source);
+  checkDependentVariables(parsed);
   return {
     ...parsed,
     publicUrl: (parsed.GATEWAY_PUBLIC_URL ?? `http://localhost:${parsed.GATEWAY_PORT}`).replace(/\/$/, ''),

@@ -14,6 +14,7 @@ import { resolveModel } from '../policy/model-access.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { RouterService } from '../router/router.service.js';
 import { type ImageStore, LocalDiskImageStore } from './image-store.js';
+import { S3ImageStore } from './s3-image-store.js';
 import { signImagePath } from './signed-url.js';
 
 /** The image model used when a request names none. */
@@ -31,7 +32,16 @@ export class ImagesService {
     @Inject(DB) private readonly db: Db,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
-    this.store = new LocalDiskImageStore(config.IMAGE_STORAGE_DIR);
+    this.store =
+      config.IMAGE_STORE === 's3'
+        ? new S3ImageStore({
+            endpoint: config.S3_ENDPOINT as string,
+            bucket: config.S3_BUCKET as string,
+            region: config.S3_REGION,
+            accessKeyId: config.S3_ACCESS_KEY_ID as string,
+            secretAccessKey: config.S3_SECRET_ACCESS_KEY as string,
+          })
+        : new LocalDiskImageStore(config.IMAGE_STORAGE_DIR);
   }
 
   async generate(
