@@ -87,7 +87,7 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot({ config, logger, db, providers, redis, ready: () => modelsLoaded }),
     adapter,
-    { logger: false, bufferLogs: false },
+    { logger: false, bufferLogs: false, abortOnError: false },
   );
   bootstrap(app);
   await app.get(CatalogService).start();

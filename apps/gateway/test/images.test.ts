@@ -61,6 +61,26 @@ describe('/v1/images/generations', () => {
     expect(three.data[0].b64_json).not.toBe(one.data[0].b64_json);
   });
 
+  it('honours Idempotency-Key: a replay returns the same images without generating or charging again', async () => {
+    const account = await t.account('free');
+    const send = (body: unknown, key: string) =>
+      fetch(`${t.url}/v1/images/generations`, {
+        method: 'POST',
+        headers: { ...bearer(account.key), 'idempotency-key': key },
+        body: JSON.stringify(body),
+      });
+    const body = { prompt: 'a paper boat', size: '256x256' };
+    const first = await (await send(body, 'idem-1')).json();
+    const again = await (await send(body, 'idem-1')).json();
+    expect(again).toEqual(first);
+    expect(await t.db.image.count({ where: { userId: account.user.id } })).toBe(1);
+    const usage = await (await fetch(`${t.url}/v1/usage`, { headers: bearer(account.key) })).json();
+    expect(usage.daily.images.used).toBe(1);
+    const conflict = await send({ ...body, prompt: 'another boat' }, 'idem-1');
+    expect(conflict.status).toBe(409);
+    expect((await conflict.json()).error.code).toBe('idempotency_key_conflict');
+  });
+
   it('validates size and n', async () => {
     const badSize = await generate({ prompt: 'x', size: '300x300' });
     expect(badSize.status).toBe(400);

@@ -14,6 +14,7 @@ import { MemoryLimiter } from '../policy/limiter/memory-limiter.js';
 import { RedisLimiter } from '../policy/limiter/redis-limiter.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { RouterService } from '../router/router.service.js';
+import { IdempotencyService } from './idempotency.js';
 import { DB, GATEWAY_CONFIG, LIMITER, LOGGER, PROVIDERS, REDIS } from './tokens.js';
 
 export interface CoreDependencies {
@@ -46,6 +47,7 @@ export class CoreModule implements OnApplicationShutdown {
       MetricsService,
       PolicyService,
       InvalidationSubscriber,
+      IdempotencyService,
     ];
     const limiter = deps.redis ? new RedisLimiter(deps.redis, deps.logger) : new MemoryLimiter();
     return {

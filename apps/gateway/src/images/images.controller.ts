@@ -1,10 +1,24 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ErrorCode, ImageGenerateParams, type ImagesResponse } from '@synthwell/contracts';
 import type { Db } from '@synthwell/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthGuard, CurrentCaller } from '../auth/auth.guard.js';
 import type { GatewayConfig } from '../config/env.js';
 import type { Caller } from '../core/caller.js';
+import { IdempotencyService } from '../core/idempotency.js';
 import { DB, GATEWAY_CONFIG } from '../core/tokens.js';
 import { parseBody } from '../core/validation.js';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -15,6 +29,7 @@ import { verifyImageSignature } from './signed-url.js';
 export class ImagesController {
   constructor(
     private readonly images: ImagesService,
+    private readonly idempotency: IdempotencyService,
     @Inject(DB) private readonly db: Db,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
@@ -25,10 +40,14 @@ export class ImagesController {
   generate(
     @CurrentCaller() caller: Caller,
     @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImagesResponse> {
-    return this.images.generate(caller, parseBody(ImageGenerateParams, body), request, reply);
+    const params = parseBody(ImageGenerateParams, body);
+    return this.idempotency.run(`images:${caller.userId}`, idempotencyKey, params, () =>
+      this.images.generate(caller, params, request, reply),
+    );
   }
 
   /** A signed link is its own authorisation, so images embed in pages and download without headers. */
