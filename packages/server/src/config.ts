@@ -64,4 +64,17 @@ export const env = {
       .default(fallback ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Comma-separated secrets, so a secret can rotate: the first signs, all verify. */
+  secretList: (minLength = 32) =>
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((secret) => secret.trim())
+          .filter(Boolean),
+      )
+      .refine((secrets) => secrets.length > 0 && secrets.every((secret) => secret.length >= minLength), {
+        message: `must be one or more comma-separated secrets of at least ${minLength} characters`,
+      }),
 };

@@ -1,18 +1,6 @@
 import { ConfigError, env, loadConfig } from '@synthwell/server';
 import { z } from 'zod';
 
-const secretList = z
-  .string()
-  .transform((value) =>
-    value
-      .split(',')
-      .map((secret) => secret.trim())
-      .filter(Boolean),
-  )
-  .refine((secrets) => secrets.length > 0 && secrets.every((secret) => secret.length >= 32), {
-    message: 'must be one or more comma-separated secrets of at least 32 characters',
-  });
-
 /** Every variable the gateway reads. docs/operations.md lists them with the same defaults. */
 export const GatewayEnv = z.object({
   GATEWAY_PORT: env.port(4000),
@@ -23,7 +11,7 @@ export const GatewayEnv = z.object({
   REDIS_URL: env.url(['redis', 'rediss']).optional(),
   LOG_LEVEL: env.logLevel(),
   /** Verifies web users' session tokens; comma-separated so the secret can rotate (first signs, all verify). */
-  SESSION_TOKEN_SECRETS: secretList,
+  SESSION_TOKEN_SECRETS: env.secretList(),
   /** Signs image links. */
   IMAGE_URL_SECRET: env.secret(32),
   IMAGE_URL_TTL_SECONDS: env.positiveInt(3600),
