@@ -2,10 +2,10 @@ import { ConfigError, createLogger, listenWithGracefulShutdown } from '@synthwel
 import { createBilling } from './bootstrap.js';
 import { loadBillingConfig } from './config/env.js';
 
-async function main(): Promise<void> {
-  let config;
+/** The validated configuration, or exit 78 (EX_CONFIG) with a message naming each bad variable. */
+function readConfig(): ReturnType<typeof loadBillingConfig> {
   try {
-    config = loadBillingConfig(process.env);
+    return loadBillingConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`billing: ${error.message}`);
@@ -13,6 +13,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
   const logger = createLogger({ name: 'billing', level: config.LOG_LEVEL });
   const { app } = await createBilling(config, { logger });
   const url = await listenWithGracefulShutdown(app, { port: config.BILLING_PORT, host: config.BILLING_HOST, logger });

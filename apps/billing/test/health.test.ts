@@ -14,6 +14,7 @@ describe('billing health', () => {
       DATABASE_URL: database.url,
       SESSION_TOKEN_SECRETS: 's'.repeat(32),
       LOG_LEVEL: 'silent',
+      STRIPE_STANDIN_PORT: '0',
     });
     billing = await createBilling(config);
     await billing.app.init();
@@ -37,6 +38,7 @@ describe('billing health', () => {
       DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
       SESSION_TOKEN_SECRETS: 's'.repeat(32),
       LOG_LEVEL: 'silent',
+      STRIPE_STANDIN_PORT: '0',
     });
     const broken = await createBilling(config);
     try {

@@ -64,3 +64,27 @@ describe('embedded PostgreSQL (PGlite over the wire protocol)', () => {
     }
   });
 });
+
+describe('embedded PostgreSQL under concurrent extended-protocol queries', () => {
+  it("keeps each connection's Parse/Bind/Execute together: 300 parameterised queries from 3 pools", async () => {
+    const server = await startEmbeddedPostgres({ port: 0 });
+    const pools = [0, 1, 2].map(() => createDb(server.url, { poolSize: 8 }));
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => {
+          const db = pools[i % 3] as ReturnType<typeof createDb>;
+          // Different parameter counts make any interleaving fail loudly.
+          return i % 2
+            ? db
+                .$queryRawUnsafe<{ v: number }[]>('SELECT $1::int + $2::int AS v', i, 1)
+                .then((rows) => rows[0]?.v === i + 1)
+            : db.$queryRawUnsafe<{ v: number }[]>('SELECT $1::int AS v', i).then((rows) => rows[0]?.v === i);
+        }),
+      );
+      expect(results.every(Boolean)).toBe(true);
+    } finally {
+      await Promise.all(pools.map((db) => db.$disconnect()));
+      await server.stop();
+    }
+  });
+});

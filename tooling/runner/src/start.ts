@@ -97,7 +97,6 @@ async function main(): Promise<void> {
       env: {
         ...shared,
         BILLING_PORT: String(env.BILLING_PORT),
-        GATEWAY_URL: gatewayUrl,
         STRIPE_WEBHOOK_SECRET: process.env.STRIPE_WEBHOOK_SECRET ?? secrets.stripeWebhookSecret,
       },
     },

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { WireServer } from './wire-server.js';
 
 export const EMBEDDED_PORT = 54329;
 
@@ -11,8 +10,6 @@ export interface EmbeddedPostgresOptions {
   /** 0 picks a free port. */
   port?: number;
   host?: string;
-  /** PGlite has one backend; the socket server queues connections' queries onto it. */
-  maxConnections?: number;
 }
 
 export interface EmbeddedPostgres {
@@ -29,14 +26,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const host = options.host ?? '127.0.0.1';
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const db = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
-  const server = new PGLiteSocketServer({
-    db,
-    host,
-    port: options.port ?? EMBEDDED_PORT,
-    maxConnections: options.maxConnections ?? 100,
-  });
-  await server.start();
-  const port = boundPort(server) ?? options.port ?? EMBEDDED_PORT;
+  const server = new WireServer(db);
+  let port: number;
+  try {
+    port = await server.listen(options.port ?? EMBEDDED_PORT, host);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   let stopped = false;
   return {
     url: `postgresql://postgres@${host}:${port}/postgres?sslmode=disable`,
@@ -44,15 +41,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };
-}
-
-/** The socket server does not expose the port it bound when asked for port 0. */
-function boundPort(server: PGLiteSocketServer): number | undefined {
-  const inner = (server as unknown as { server?: { address(): AddressInfo | string | null } }).server;
-  const address = inner?.address();
-  return address && typeof address === 'object' ? address.port : undefined;
 }
