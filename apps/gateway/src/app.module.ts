@@ -8,6 +8,8 @@ import { ImagesModule } from './images/images.module.js';
 import { ModelsController } from './models/models.controller.js';
 import { MetricsController } from './observability/metrics.controller.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
+import { ProvenanceModule } from './provenance/provenance.module.js';
+import { SafetyModule } from './safety/safety.module.js';
 import { SyntheticModule } from './synthetic/synthetic.module.js';
 import { UsageController } from './usage/usage.controller.js';
 
@@ -29,6 +31,8 @@ export class GatewayModule {
         ChatModule,
         ImagesModule,
         SyntheticModule,
+        SafetyModule,
+        ProvenanceModule,
       ],
       controllers: [ModelsController, UsageController, MetricsController, OpenApiController],
     };

@@ -12,7 +12,7 @@ import { GatewayModule } from './app.module.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import type { GatewayConfig } from './config/env.js';
 import { LOGGER } from './core/tokens.js';
-import { OpenAIExceptionFilter, sendError, toGatewayError } from './errors/openai-exception.filter.js';
+import { OpenAIExceptionFilter } from './errors/openai-exception.filter.js';
 import { MetricsService } from './observability/metrics.service.js';
 
 export interface Gateway {

@@ -44,6 +44,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
     IMAGE_URL_SECRET: 'test-image-secret-0123456789abcdefgh',
     IMAGE_STORAGE_DIR: imageDir,
     USAGE_JOURNAL_DIR: join(imageDir, 'journal'),
+    PROVENANCE_KEY_DIR: join(imageDir, 'keys'),
     MODEL_CACHE_DIR,
     LOCAL_TRAINING_FILES: TEST_TRAINING_FILES,
     ...overrides,

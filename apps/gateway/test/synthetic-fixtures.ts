@@ -6,9 +6,18 @@ import { bearer, readSse, type TestGateway } from './harness.js';
 
 /** Human seed examples for instruction jobs. */
 export const HUMAN_SEEDS = [
-  { id: 'h1', data: { instruction: 'Describe how a jury reaches a verdict.', response: 'The jurors discuss the evidence.' } },
-  { id: 'h2', data: { instruction: 'Explain why cities grew near rivers.', response: 'Rivers carried goods and water.' } },
-  { id: 'h3', data: { instruction: 'Summarise the duties of a county clerk.', response: 'The clerk keeps public records.' } },
+  {
+    id: 'h1',
+    data: { instruction: 'Describe how a jury reaches a verdict.', response: 'The jurors discuss the evidence.' },
+  },
+  {
+    id: 'h2',
+    data: { instruction: 'Explain why cities grew near rivers.', response: 'Rivers carried goods and water.' },
+  },
+  {
+    id: 'h3',
+    data: { instruction: 'Summarise the duties of a county clerk.', response: 'The clerk keeps public records.' },
+  },
   { id: 'h4', data: { instruction: 'Write a short note about the weather.', response: 'It rained all afternoon.' } },
 ];
 
@@ -17,7 +26,10 @@ export function offlineJob(overrides: Record<string, unknown> = {}): Record<stri
   return { task: 'instruction', model: 'sw-ngram-mini', count: 12, seed: 7, seeds: HUMAN_SEEDS, ...overrides };
 }
 
-export function post(t: TestGateway, key: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+/** POSTs `body` as JSON; without a body, sends none and no content type, as clients do. */
+export function post(t: TestGateway, key: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  if (body === undefined)
+    return fetch(`${t.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, ...headers } });
   return fetch(`${t.url}${path}`, {
     method: 'POST',
     headers: { ...bearer(key), ...headers },
@@ -101,7 +113,12 @@ export async function downloadRecords(t: TestGateway, key: string, id: string) {
 }
 
 /** A chat model in the catalog served by an upstream provider the test configured by name. */
-export async function addModel(t: TestGateway, id: string, provider: string, tier: 'standard' | 'premium' = 'standard') {
+export async function addModel(
+  t: TestGateway,
+  id: string,
+  provider: string,
+  tier: 'standard' | 'premium' = 'standard',
+) {
   await t.db.model.create({
     data: {
       id,

@@ -2,5 +2,8 @@ export * from './chat.js';
 export * from './errors.js';
 export * from './images.js';
 export * from './models.js';
+export * from './moderation.js';
 export * from './openapi.js';
+export * from './provenance.js';
+export * from './synthetic.js';
 export * from './usage.js';

@@ -34,3 +34,11 @@ describe('OpenAPI document', () => {
     for (const ref of refs) expect(doc.components.schemas[ref.split('/').pop() ?? '']).toBeDefined();
   });
 });
+
+describe('the committed copy in docs/api/openapi.json', () => {
+  it('is up to date (npm run openapi -w @synthwell/contracts rewrites it)', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const committed = JSON.parse(await readFile(new URL('../../../docs/api/openapi.json', import.meta.url), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())));
+  });
+});

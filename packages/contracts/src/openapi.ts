@@ -3,6 +3,20 @@ import { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from 
 import { ErrorBody } from './errors.js';
 import { ImageGenerateParams, ImagesResponse } from './images.js';
 import { Model, ModelList } from './models.js';
+import { ModerationCreateParams, ModerationResponse } from './moderation.js';
+import { ProvenanceVerification, ProvenanceVerifyParams } from './provenance.js';
+import {
+  SyntheticEvaluateParams,
+  SyntheticEvaluation,
+  SyntheticJob,
+  SyntheticJobCreateParams,
+  SyntheticJobList,
+  SyntheticLabParams,
+  SyntheticLabResult,
+  SyntheticProgress,
+  SyntheticRecord,
+  SyntheticRecordList,
+} from './synthetic.js';
 import { UsageSummary } from './usage.js';
 
 /** Schemas published under components.schemas, by name. Later features add theirs here. */
@@ -15,6 +29,20 @@ export const publishedSchemas: Record<string, z.ZodType> = {
   Model,
   ModelList,
   UsageSummary,
+  SyntheticJobCreateParams,
+  SyntheticJob,
+  SyntheticJobList,
+  SyntheticProgress,
+  SyntheticRecord,
+  SyntheticRecordList,
+  SyntheticEvaluateParams,
+  SyntheticEvaluation,
+  SyntheticLabParams,
+  SyntheticLabResult,
+  ModerationCreateParams,
+  ModerationResponse,
+  ProvenanceVerifyParams,
+  ProvenanceVerification,
   ErrorBody,
 };
 
@@ -26,6 +54,7 @@ const errors = Object.fromEntries(
     ['401', 'Missing, malformed, unknown, expired or revoked credentials.'],
     ['403', "The caller's plan does not include the model."],
     ['404', 'Unknown model or resource.'],
+    ['409', 'The Idempotency-Key was already used with a different request body.'],
     ['413', 'The request body is too large.'],
     [
       '429',
@@ -105,6 +134,147 @@ export function buildOpenApiDocument(serverUrl = 'http://localhost:4000'): Recor
           summary: "The caller's plan, today's usage and what remains",
           responses: { '200': { description: 'Usage.', content: json('UsageSummary') }, ...errors },
         },
+      },
+      ...syntheticPaths(),
+      ...safetyPaths(),
+    },
+  };
+}
+
+/** The synthetic-data routes: jobs with their events and records, evaluation and the collapse lab. */
+function syntheticPaths(): Record<string, unknown> {
+  const jobId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+  const query = (name: string, schema: Record<string, unknown>, description: string) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema,
+    description,
+  });
+  const cursor = query('cursor', { type: 'string' }, 'The `next_cursor` of the previous page.');
+  return {
+    '/v1/synthetic/jobs': {
+      post: {
+        summary: 'Create a synthetic-data job',
+        description:
+          'Queues the job and answers at once. Kept records count against the daily synthetic-records quota as ' +
+          'they are kept; a job larger than what is left is refused (429 quota_exceeded) unless ' +
+          "`truncate_to_quota` is true. Jobs beyond the plan's concurrent-job limit wait in the queue. " +
+          'The same Idempotency-Key returns the same job; reusing it with another body is a 409.',
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } }],
+        requestBody: { required: true, content: json('SyntheticJobCreateParams') },
+        responses: { '200': { description: 'The job.', content: json('SyntheticJob') }, ...errors },
+      },
+      get: {
+        summary: "List the caller's jobs, newest first",
+        parameters: [
+          query('limit', { type: 'integer', minimum: 1, maximum: 100 }, 'Page size (default 20).'),
+          cursor,
+          query(
+            'status',
+            { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'canceled'] },
+            'Only jobs in this status.',
+          ),
+        ],
+        responses: { '200': { description: 'A page of jobs.', content: json('SyntheticJobList') }, ...errors },
+      },
+    },
+    '/v1/synthetic/jobs/{id}': {
+      get: {
+        summary: 'Retrieve a job',
+        parameters: [jobId],
+        responses: { '200': { description: 'The job.', content: json('SyntheticJob') }, ...errors },
+      },
+    },
+    '/v1/synthetic/jobs/{id}/cancel': {
+      post: {
+        summary: 'Cancel a job; records kept so far stay downloadable',
+        parameters: [jobId],
+        responses: { '200': { description: 'The job.', content: json('SyntheticJob') }, ...errors },
+      },
+    },
+    '/v1/synthetic/jobs/{id}/events': {
+      get: {
+        summary: "Follow a job's progress",
+        description:
+          'A text/event-stream. It starts with a `progress` event holding the current state, sends one per batch, ' +
+          'ends with a `done`, `failed` or `canceled` event whose data is the job, then `data: [DONE]`.',
+        parameters: [jobId],
+        responses: {
+          '200': {
+            description: 'The event stream.',
+            content: { 'text/event-stream': { schema: ref('SyntheticProgress') } },
+          },
+          ...errors,
+        },
+      },
+    },
+    '/v1/synthetic/jobs/{id}/records': {
+      get: {
+        summary: "A job's records with their grades and provenance",
+        description: 'A page of records in seq order; `format=jsonl` or `Accept: application/x-ndjson` streams all.',
+        parameters: [
+          jobId,
+          query('limit', { type: 'integer', minimum: 1, maximum: 1000 }, 'Page size (default 100).'),
+          cursor,
+          query('format', { type: 'string', enum: ['json', 'jsonl'] }, 'jsonl: every record, one per line.'),
+        ],
+        responses: {
+          '200': {
+            description: 'A page of records, or JSON Lines.',
+            content: { ...json('SyntheticRecordList'), 'application/x-ndjson': { schema: ref('SyntheticRecord') } },
+          },
+          ...errors,
+        },
+      },
+    },
+    '/v1/synthetic/evaluate': {
+      post: {
+        summary: 'Diversity, divergence and collapse risk of a dataset against human text',
+        requestBody: { required: true, content: json('SyntheticEvaluateParams') },
+        responses: { '200': { description: 'The evaluation.', content: json('SyntheticEvaluation') }, ...errors },
+      },
+    },
+    '/v1/synthetic/lab': {
+      post: {
+        summary: 'Run a recursive-training (model collapse) experiment',
+        requestBody: { required: true, content: json('SyntheticLabParams') },
+        responses: { '200': { description: 'The curves.', content: json('SyntheticLabResult') }, ...errors },
+      },
+    },
+  };
+}
+
+/** Content moderation and provenance verification. */
+function safetyPaths(): Record<string, unknown> {
+  return {
+    '/v1/moderations': {
+      post: {
+        summary: 'Classify text with the content policy engine',
+        description:
+          "OpenAI's moderation shape, backed by the same offline classifiers that guard prompts and outputs. " +
+          '`flagged` is true when any category scores 0.5 or more.',
+        requestBody: { required: true, content: json('ModerationCreateParams') },
+        responses: { '200': { description: 'One result per input.', content: json('ModerationResponse') }, ...errors },
+      },
+    },
+    '/v1/provenance/verify': {
+      post: {
+        summary: 'Check that a PNG was generated by this deployment and not altered',
+        description:
+          'Send `{ "b64": ... }` as JSON, the PNG as a multipart file, or the raw bytes as image/png. ' +
+          'An image that is not valid is still a 200 answer, with `valid: false` and the reason.',
+        requestBody: {
+          required: true,
+          content: {
+            ...json('ProvenanceVerifyParams'),
+            'multipart/form-data': {
+              schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } },
+            },
+            'image/png': { schema: { type: 'string', format: 'binary' } },
+          },
+        },
+        responses: { '200': { description: 'The verdict.', content: json('ProvenanceVerification') }, ...errors },
       },
     },
   };

@@ -184,13 +184,13 @@ describe('resources', () => {
     await sdk.models.retrieve('org/model 1');
     await sdk.images.generate({ prompt: 'a lighthouse' });
     await sdk.usage.retrieve();
-    await sdk.synthetic.jobs.create({ task: 'instructions' });
+    await sdk.synthetic.jobs.create({ task: 'classification', model: 'm', count: 1, labels: ['a', 'b'] });
     await sdk.synthetic.jobs.list({ limit: 10 });
     await sdk.synthetic.jobs.retrieve('job_1');
     await sdk.synthetic.jobs.cancel('job_1');
     await sdk.synthetic.jobs.records('job_1', { cursor: 'c2' });
     await sdk.synthetic.evaluate({ records: [] });
-    await sdk.synthetic.lab({ generations: 3 });
+    await sdk.synthetic.lab({ experiment: 'gaussian', generations: 3 });
     expect(requests.map((request) => `${request.method} ${request.url.replace('https://gw.test/v1', '')}`)).toEqual([
       'GET /models',
       'GET /models/org%2Fmodel%201',

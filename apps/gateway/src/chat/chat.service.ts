@@ -19,6 +19,7 @@ import { MetricsService } from '../observability/metrics.service.js';
 import { resolveModel } from '../policy/model-access.js';
 import { type Admission, type Demand, PolicyService } from '../policy/policy.service.js';
 import { RouterService } from '../router/router.service.js';
+import { SafetyService } from '../safety/safety.service.js';
 import { SseWriter } from '../streaming/sse.js';
 
 type StreamStart = { iterator: AsyncIterator<ChatCompletionChunk>; first: IteratorResult<ChatCompletionChunk> };
@@ -43,6 +44,7 @@ export class ChatService {
     private readonly ledger: UsageLedger,
     private readonly metrics: MetricsService,
     private readonly policy: PolicyService,
+    private readonly safety: SafetyService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
@@ -65,6 +67,7 @@ export class ChatService {
     reply: FastifyReply,
   ): Promise<ChatCompletion> {
     const model = resolveModel(this.catalog, caller, params.model, 'chat');
+    params = this.safety.screenChatPrompt(caller, request.id, params);
     const admission = await this.policy.admit(caller, chatDemand(params), reply);
     const abort = abortOnClientClose(reply);
     const started = performance.now();
@@ -75,7 +78,7 @@ export class ChatService {
       );
       provider = routed.route.provider;
       request.upstreamMs = routed.upstreamMs;
-      const completion = { ...routed.result, model: model.id };
+      const completion = this.safety.screenCompletion(caller, request.id, { ...routed.result, model: model.id });
       completion.usage = this.usageOf(params, completion);
       this.meter(caller, request.id, model.id, provider, completion.usage, started, 200, 'ok', admission);
       return completion;
@@ -107,6 +110,7 @@ export class ChatService {
     reply: FastifyReply,
   ): Promise<void> {
     const model = resolveModel(this.catalog, caller, params.model, 'chat');
+    params = this.safety.screenChatPrompt(caller, request.id, params);
     const admission = await this.policy.admit(caller, chatDemand(params), reply);
     const includeUsage = params.stream_options?.include_usage === true;
     const abort = abortOnClientClose(reply);
@@ -163,7 +167,7 @@ export class ChatService {
 
     const delivered: string[] = [];
     let reported: CompletionUsage | null = null;
-    const { iterator } = routed.result;
+    const iterator = this.safety.guardStream(caller, request.id, routed.result);
     const provider = routed.route.provider;
     const settle = (outcome: string, status: number) => {
       // A completed stream is billed as the upstream reported; a cut one by what the client received.
@@ -171,16 +175,14 @@ export class ChatService {
       this.meter(caller, request.id, model.id, provider, usage, started, status, outcome, admission);
       return usage;
     };
-    let next = routed.result.first;
     try {
-      while (!next.done) {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         const chunk = next.value;
         if (chunk.usage) reported = chunk.usage;
         if (chunk.choices.length > 0 || includeUsage) {
           for (const choice of chunk.choices) if (choice.delta.content) delivered.push(choice.delta.content);
           if (!sse.send({ ...chunk, model: model.id, usage: includeUsage ? (chunk.usage ?? null) : undefined })) break;
         }
-        next = await iterator.next();
       }
       if (abort.signal.aborted || sse.closed) {
         settle('client_closed', 499);

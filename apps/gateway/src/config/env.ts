@@ -55,6 +55,12 @@ export const GatewayEnv = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
     .optional(),
+  /** A JSON file of per-plan content policies ({ "default": {...}, "free": {...} }); built-in policy when unset. */
+  SAFETY_POLICY_FILE: z.string().optional(),
+  /** Provenance signing keys, `kid:base64 PKCS8 Ed25519` comma-separated: the first signs, all verify. */
+  PROVENANCE_SIGNING_KEYS: z.string().optional(),
+  /** Where the embedded default keeps the signing key it generates when PROVENANCE_SIGNING_KEYS is unset. */
+  PROVENANCE_KEY_DIR: z.string().default('.synthwell/keys'),
 });
 
 export type GatewayEnv = z.infer<typeof GatewayEnv>;

@@ -12,7 +12,9 @@ import { toGatewayError } from '../errors/openai-exception.filter.js';
 import { UsageLedger } from '../metering/usage-ledger.js';
 import { resolveModel } from '../policy/model-access.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { ProvenanceService } from '../provenance/provenance.service.js';
 import { RouterService } from '../router/router.service.js';
+import { SafetyService } from '../safety/safety.service.js';
 import { type ImageStore, LocalDiskImageStore } from './image-store.js';
 import { S3ImageStore } from './s3-image-store.js';
 import { signImagePath } from './signed-url.js';
@@ -29,6 +31,8 @@ export class ImagesService {
     private readonly router: RouterService,
     private readonly ledger: UsageLedger,
     private readonly policy: PolicyService,
+    private readonly safety: SafetyService,
+    private readonly provenance: ProvenanceService,
     @Inject(DB) private readonly db: Db,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
@@ -53,6 +57,7 @@ export class ImagesService {
     const model = resolveModel(this.catalog, caller, params.model ?? DEFAULT_IMAGE_MODEL, 'image');
     const n = params.n ?? 1;
     const size = params.size ?? '1024x1024';
+    const prompt = this.safety.check(caller, request.id, 'image_prompt', params.prompt, 'prompt');
     const admission = await this.policy.admit(caller, { feature: 'image', tokens: 0, units: n }, reply);
     const abort = abortOnClientClose(reply);
     const started = performance.now();
@@ -62,7 +67,7 @@ export class ImagesService {
     try {
       const routed = await this.router.run(model, abort.signal, (adapter, route) =>
         adapter.images(
-          { model: route.upstreamModel, prompt: params.prompt, n, size, seed: params.seed ?? null },
+          { model: route.upstreamModel, prompt, n, size, seed: params.seed ?? null },
           {
             requestId: request.id,
             signal: abort.signal,
@@ -80,7 +85,14 @@ export class ImagesService {
       for (const image of routed.result) {
         const id = newId('img');
         const storageKey = `${caller.userId}/${id}.png`;
-        await this.store.put(storageKey, image.png);
+        const png = this.provenance.signImage(image.png, {
+          generator: model.id,
+          requestId: request.id,
+          userId: caller.userId,
+          prompt: params.prompt,
+          created: new Date(),
+        });
+        await this.store.put(storageKey, png);
         await this.db.image.create({
           data: {
             id,
@@ -90,12 +102,12 @@ export class ImagesService {
             promptHash,
             size,
             storageKey,
-            bytes: image.png.byteLength,
+            bytes: png.byteLength,
           },
         });
         data.push(
           params.response_format === 'b64_json'
-            ? { b64_json: Buffer.from(image.png).toString('base64'), revised_prompt: image.revisedPrompt }
+            ? { b64_json: Buffer.from(png).toString('base64'), revised_prompt: image.revisedPrompt }
             : { url: this.signedUrl(id), revised_prompt: image.revisedPrompt },
         );
       }

@@ -120,6 +120,7 @@ export class JobRunner implements JobExecutor {
         config: this.config,
         model,
         owner: run.owner,
+        jobId: job.id,
         backoff,
         signal: stop.signal,
       });

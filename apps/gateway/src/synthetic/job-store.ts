@@ -185,7 +185,7 @@ export class JobStore {
         ...(end.result
           ? { metrics: end.result as unknown as Prisma.InputJsonValue, verdict: end.result.verdict.level }
           : {}),
-        ...(end.error ? { error: JSON.stringify(end.error) } : {}),
+        ...(end.error ? { error: encodeJobError(end.error) } : {}),
       },
     });
     return updated.count === 1;
@@ -255,6 +255,11 @@ export function engineRecord(row: RecordRow): EngineRecord {
     verdict: { score: row.judgeScore ?? provenance.judge_score, rationale: row.judgeRationale ?? '' },
     provenance,
   };
+}
+
+/** The `error` column holds a JSON `{ code, message }`. */
+export function encodeJobError(error: JobError): string {
+  return JSON.stringify(error);
 }
 
 export function decodeJobError(error: string | null): JobError | null {

@@ -49,6 +49,8 @@ export interface RoutedChatOptions {
   model: CatalogModel;
   /** Whose usage it is: every upstream call is metered as a `synthetic` usage record. */
   owner: { userId: string; apiKeyId: string | null };
+  /** Prefixes each call's request id (`<job id>/req_…`), so usage records trace back to their job. */
+  jobId: string;
   backoff: UpstreamBackoff;
   /** The job's signal: cancellation or shutdown abort calls in flight. */
   signal: AbortSignal;
@@ -64,7 +66,7 @@ export function routedChat(options: RoutedChatOptions): ChatFunction {
     const signal = chatOptions.signal ?? options.signal;
     for (let retry = 0; ; retry++) {
       await backoff.wait(signal);
-      const requestId = newId('req');
+      const requestId = `${options.jobId}/${newId('req')}`;
       const started = performance.now();
       const record = (
         usage: { prompt: number; completion: number },

@@ -1,52 +1,58 @@
+import type {
+  SyntheticEvaluateParams as ContractEvaluateParams,
+  SyntheticEvaluation as ContractEvaluation,
+  SyntheticJob as ContractJob,
+  SyntheticJobCreateParams as ContractJobCreateParams,
+  SyntheticJobList as ContractJobList,
+  SyntheticJobListParams as ContractJobListParams,
+  SyntheticLabParams as ContractLabParams,
+  SyntheticLabResult as ContractLabResult,
+  SyntheticRecord as ContractRecord,
+  SyntheticRecordListParams as ContractRecordListParams,
+  SyntheticProgress,
+  SyntheticRecordList,
+} from '@synthwell/contracts';
 import type { HttpClient } from '../internal/http-client.js';
 import { readJsonLines } from '../internal/json-lines.js';
 import { readJsonEvents } from '../internal/sse.js';
 import type { RequestOptions } from '../request-options.js';
 import { Stream } from '../streaming.js';
 
-// The synthetic-data contracts are still being written in `@synthwell/contracts`, so these types are
-// deliberately open: they name what every version will have and let the rest through as `unknown`.
+/** The body of `POST /v1/synthetic/jobs`: the task, seed examples, generator and judge models, limits. */
+export type SyntheticJobCreateParams = ContractJobCreateParams;
 
-/** The body of `POST /v1/synthetic/jobs`: the task, seed examples, generator and judge models. */
-export type SyntheticJobCreateParams = Record<string, unknown>;
+/** A synthetic-data job: its `job_` id, status, progress, and metrics and a verdict once it succeeded. */
+export type SyntheticJob = ContractJob;
 
-/** A synthetic-data job: its `job_` id, plus status, progress, metrics and provenance. */
-export type SyntheticJob = Record<string, unknown> & { id: string };
+/** Filters and paging for `GET /v1/synthetic/jobs` (newest first). */
+export type SyntheticJobListParams = ContractJobListParams;
 
-/** Filters and paging for `GET /v1/synthetic/jobs`. */
-export type SyntheticJobListParams = { limit?: number; cursor?: string } & Record<
-  string,
-  string | number | boolean | undefined
->;
+export type SyntheticJobList = ContractJobList;
 
-export type SyntheticJobList = Record<string, unknown> & { data: SyntheticJob[] };
-
-/** One event of a job's progress stream; `event` is the SSE event type (`message` when unnamed). */
-export interface SyntheticJobEvent {
-  event: string;
-  id: string | null;
-  data: Record<string, unknown>;
-}
+/**
+ * One event of a job's progress stream: `progress` events (the first replays the current state), then
+ * one of `done`, `failed` or `canceled` carrying the job. `id` is the SSE event id, when sent.
+ */
+export type SyntheticJobEvent =
+  | { event: 'progress'; id: string | null; data: SyntheticProgress }
+  | { event: 'done' | 'failed' | 'canceled'; id: string | null; data: SyntheticJob };
 
 /** A generated record with its grade and provenance. */
-export type SyntheticRecord = Record<string, unknown>;
+export type SyntheticRecord = ContractRecord;
 
-export type SyntheticRecordListParams = { cursor?: string; limit?: number };
+/** Paging for `GET /v1/synthetic/jobs/{id}/records` (in seq order). */
+export type SyntheticRecordListParams = Omit<ContractRecordListParams, 'format'>;
 
 /** One page of `GET /v1/synthetic/jobs/{id}/records`; pass `next_cursor` back as `cursor` for the next. */
-export interface SyntheticRecordPage {
-  data: SyntheticRecord[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
+export type SyntheticRecordPage = SyntheticRecordList;
 
-/** The body of `POST /v1/synthetic/evaluate`: records to score for quality, diversity and collapse risk. */
-export type SyntheticEvaluateParams = Record<string, unknown>;
-export type SyntheticEvaluation = Record<string, unknown>;
+/** The body of `POST /v1/synthetic/evaluate`: records to score for diversity and collapse risk. */
+export type SyntheticEvaluateParams = ContractEvaluateParams;
+export type SyntheticEvaluation = ContractEvaluation;
 
 /** The body of `POST /v1/synthetic/lab`: a recursive-training experiment (replace versus accumulate). */
-export type SyntheticLabParams = Record<string, unknown>;
-export type SyntheticLabResult = Record<string, unknown>;
+export type SyntheticLabParams = ContractLabParams;
+export type SyntheticLabResult = ContractLabResult;
 
 const jobPath = (id: string) => `/synthetic/jobs/${encodeURIComponent(id)}`;
 
@@ -89,7 +95,7 @@ export class Jobs {
     return new Stream(async function* () {
       if (!body) return;
       const events = readJsonEvents(body, { requireDone: false, signal: controller.signal, headers: response.headers });
-      for await (const { event, id, data } of events) yield { event, id, data: data as Record<string, unknown> };
+      for await (const { event, id, data } of events) yield { event, id, data } as SyntheticJobEvent;
     }, controller);
   }
 

@@ -1,8 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@synthwell/server';
 import type { Redis } from 'ioredis';
 import type { JobEvent, JobEventListener, JobEvents } from './job-events.js';
 
 const CHANNEL_PREFIX = 'sw:synthetic:job:';
+/** How long subscribing waits for Redis; followers re-read the database anyway, so it may go on without. */
+const SUBSCRIBE_TIMEOUT_MS = 1_000;
 
 /**
  * Job events over Redis pub/sub, so a replica streaming a job's progress hears the worker process
@@ -33,7 +36,10 @@ export class RedisJobEvents implements JobEvents {
     if (!set) {
       set = new Set();
       this.listeners.set(jobId, set);
-      await this.subscriber.subscribe(CHANNEL_PREFIX + jobId);
+      const subscribed = this.subscriber.subscribe(CHANNEL_PREFIX + jobId).catch((error: unknown) => {
+        this.logger.warn({ err: error, jobId }, 'could not subscribe to job events');
+      });
+      await Promise.race([subscribed, sleep(SUBSCRIBE_TIMEOUT_MS)]);
     }
     set.add(listener);
     return () => {

@@ -18,10 +18,8 @@ export async function claimJob(db: Db, jobId: string, options: { takeOver: boole
     if (job.status === 'running') return options.takeOver ? 'claimed' : 'gone';
     if (job.status !== 'queued') return 'gone';
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${job.userId} FOR UPDATE`;
-    const [running, plan] = await Promise.all([
-      tx.syntheticJob.count({ where: { userId: job.userId, status: 'running' } }),
-      effectivePlan(tx, job.userId),
-    ]);
+    const running = await tx.syntheticJob.count({ where: { userId: job.userId, status: 'running' } });
+    const plan = await effectivePlan(tx, job.userId);
     if (running >= plan.concurrentSyntheticJobs) return 'at_limit';
     const updated = await tx.syntheticJob.updateMany({
       where: { id: jobId, status: 'queued' },

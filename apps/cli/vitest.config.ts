@@ -1,0 +1,3 @@
+import { vitestConfig } from '@synthwell/vitest-config';
+
+export default vitestConfig();
