@@ -70,6 +70,18 @@ describe('content policy in the gateway', () => {
     expect((await streamed.json()).error.code).toBe('content_policy_violation');
   });
 
+  it('refuses a synthetic-data job whose seeds carry a blocked category, before it is queued', async () => {
+    const response = await post('/v1/synthetic/jobs', {
+      task: 'instruction',
+      model: 'sw-ngram-mini',
+      count: 2,
+      seeds: [{ data: { instruction: 'Write a note.', response: 'I want to kill myself tonight.' } }],
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({ code: 'content_policy_violation', param: 'seeds.0' });
+    expect(await t.db.syntheticJob.count()).toBe(0);
+  });
+
   it('refuses blocked image prompts: protected characters and real people', async () => {
     const character = await post('/v1/images/generations', { prompt: 'Pikachu eating ramen', size: '256x256' });
     expect(character.status).toBe(400);

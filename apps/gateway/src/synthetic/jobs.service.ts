@@ -16,6 +16,7 @@ import { parseBody } from '../core/validation.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { resolveModel } from '../policy/model-access.js';
 import { formatReset, PolicyService } from '../policy/policy.service.js';
+import { SafetyService } from '../safety/safety.service.js';
 import type { JobEvents } from './events/job-events.js';
 import { assertRunnable, OFFLINE_JUDGE_NAME, type StoredJobSpec, seedGuidance, threshold } from './job-spec.js';
 import { type JobRow, JobStore } from './job-store.js';
@@ -37,6 +38,7 @@ export class JobsService {
     private readonly quota: RecordQuota,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(JOB_EVENTS) private readonly events: JobEvents,
+    private readonly safety: SafetyService,
   ) {}
 
   /**
@@ -61,6 +63,12 @@ export class JobsService {
     resolveModel(this.catalog, caller, params.model, 'chat');
     if (params.judge_model) this.resolveJudge(caller, params.judge_model);
     assertRunnable(params);
+    // Seeds go through the content policy like prompts do: a blocked category refuses the job (400).
+    this.safety.checkSeeds(
+      caller,
+      reply.request.id,
+      (params.seeds ?? []).map((seed) => JSON.stringify(seed.data)),
+    );
     await this.policy.admit(caller, { feature: 'synthetic', tokens: 0, units: 0 }, reply);
     const count = await this.admissibleCount(caller, params);
 
