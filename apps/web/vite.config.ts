@@ -5,6 +5,5 @@ export default defineConfig({
   plugins: [react()],
   resolve: { conditions: ['source'] },
   server: { port: 3000, strictPort: true },
-  build: { outDir: 'dist', sourcemap: true, target: 'es2022' },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  build: { outDir: 'dist', sourcemap: true, target: 'es2022', manifest: true },
 });

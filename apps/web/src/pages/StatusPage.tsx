@@ -46,7 +46,7 @@ function ServiceHealth({ name, url }: { name: string; url: string }) {
   );
 }
 
-export function StatusPage() {
+export default function StatusPage() {
   const { gatewayUrl, billingUrl } = webConfig();
   return (
     <section>

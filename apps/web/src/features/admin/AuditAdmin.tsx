@@ -1,0 +1,50 @@
+import { useQuery } from '@tanstack/react-query';
+import { formatDateTime } from '../../lib/format';
+import { describeProblem } from '../../lib/problems';
+import { Loading, ProblemNotice } from '../../ui/Notice';
+import { adminApi } from './admin-api';
+
+export function AuditAdmin() {
+  const audit = useQuery({ queryKey: ['admin', 'audit'], queryFn: adminApi.audit });
+  if (audit.isPending) return <Loading />;
+  if (audit.error) return <ProblemNotice problem={describeProblem(audit.error)} />;
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="visually-hidden">Audit log</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Actor</th>
+            <th scope="col">Action</th>
+            <th scope="col">Target</th>
+            <th scope="col">Change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {audit.data.map((entry) => (
+            <tr key={entry.id}>
+              <td>{formatDateTime(entry.createdAt)}</td>
+              <td>
+                <code>{entry.actorId ?? 'system'}</code>
+              </td>
+              <td>{entry.action}</td>
+              <td>
+                <code>{entry.target}</code>
+              </td>
+              <td>
+                {(entry.before || entry.after) && (
+                  <details>
+                    <summary>Details</summary>
+                    {entry.before && <pre className="mono">before: {entry.before}</pre>}
+                    {entry.after && <pre className="mono">after: {entry.after}</pre>}
+                  </details>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

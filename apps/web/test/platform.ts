@@ -1,0 +1,123 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
+export const RUNNER = join(repoRoot, 'tooling', 'runner', 'dist', 'start.js');
+
+interface Account {
+  email: string;
+  password: string;
+  apiKey: string;
+}
+
+export interface Platform {
+  webUrl: string;
+  gatewayUrl: string;
+  billingUrl: string;
+  admin: Account;
+  free: Account;
+  /** What the platform printed, for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  if (!address || typeof address === 'string') throw new Error('no free port');
+  return address.port;
+}
+
+/** Resolves when `check` returns a value, or rejects after `timeoutMs` (a deadline, not a retry). */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
+
+/**
+ * Starts the whole platform the way `npm start` does (embedded PostgreSQL, offline models, the Stripe
+ * stand-in) in a fresh home on free ports, and resolves once it wrote its dev credentials.
+ */
+export async function startPlatform(): Promise<Platform> {
+  const home = await mkdtemp(join(tmpdir(), 'synthwell-web-e2e-'));
+  const [gatewayPort, billingPort, webPort] = [await freePort(), await freePort(), await freePort()];
+  const { DATABASE_URL: _database, REDIS_URL: _redis, STRIPE_SECRET_KEY: _stripe, ...inherited } = process.env;
+  const child: ChildProcess = spawn(process.execPath, [RUNNER], {
+    env: {
+      ...inherited,
+      SYNTHWELL_HOME: home,
+      GATEWAY_PORT: String(gatewayPort),
+      BILLING_PORT: String(billingPort),
+      WEB_PORT: String(webPort),
+      STRIPE_STANDIN_PORT: '0',
+      // A smaller training set keeps the offline models' start-up to seconds; they still stream real text.
+      LOCAL_TRAINING_FILES: '20',
+      OVERAGE_REPORT_INTERVAL_MS: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stopping it also reaches the services it started, even if it crashed.
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (data: Buffer) => {
+    output += data.toString();
+  });
+  child.stderr?.on('data', (data: Buffer) => {
+    output += data.toString();
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // The group has already exited.
+    }
+  };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      signalGroup('SIGTERM');
+      await exited;
+    }
+    signalGroup('SIGKILL');
+    await rm(home, { recursive: true, force: true });
+  };
+
+  const credentialsFile = join(home, 'dev-credentials.json');
+  try {
+    const credentials = await waitFor(
+      'the platform to start',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the platform exited with code ${child.exitCode}:\n${output}`);
+        return existsSync(credentialsFile)
+          ? (JSON.parse(await readFile(credentialsFile, 'utf8')) as Record<string, Account>)
+          : undefined;
+      },
+      120_000,
+    );
+    return {
+      webUrl: `http://localhost:${webPort}`,
+      gatewayUrl: `http://localhost:${gatewayPort}`,
+      billingUrl: `http://localhost:${billingPort}`,
+      admin: credentials.admin as Account,
+      free: credentials.free as Account,
+      log: () => output,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
