@@ -100,7 +100,11 @@ async function startGateway(port: number, env: Record<string, string>): Promise<
           GATEWAY_PORT: String(port),
           LOG_LEVEL: 'warn',
           LOCAL_MODELS: 'false',
-        ...(process.env.BENCH_GATEWAY_ENV ? Object.fromEntries(process.env.BENCH_GATEWAY_ENV.split(',').map((pair) => pair.split('=') as [string, string])) : {}),
+          ...(process.env.BENCH_GATEWAY_ENV
+            ? Object.fromEntries(
+                process.env.BENCH_GATEWAY_ENV.split(',').map((pair) => pair.split('=') as [string, string]),
+              )
+            : {}),
           USAGE_JOURNAL_DIR: join(tmpdir(), `synthwell-bench-journal-${port}`),
           SESSION_TOKEN_SECRETS: 'bench-session-secret-0123456789abcdef',
           IMAGE_URL_SECRET: 'bench-image-secret-0123456789abcdefgh',
