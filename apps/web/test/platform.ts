@@ -60,6 +60,8 @@ export async function startPlatform(): Promise<Platform> {
       GATEWAY_PORT: String(gatewayPort),
       BILLING_PORT: String(billingPort),
       WEB_PORT: String(webPort),
+      // Its own embedded PostgreSQL port, so a concurrent `npm start` test cannot collide with it.
+      EMBEDDED_PG_PORT: String(webPort + 11),
       STRIPE_STANDIN_PORT: '0',
       // A smaller training set keeps the offline models' start-up to seconds; they still stream real text.
       LOCAL_TRAINING_FILES: '20',
