@@ -53,7 +53,7 @@ function start(
 
 async function untilReady(run: ReturnType<typeof start>, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!run.output().includes('ready in')) {
+  while (!run.output().includes('credentials written to')) {
     if (run.child.exitCode !== null) throw new Error(`npm start exited early:\n${run.output()}`);
     if (Date.now() > deadline) throw new Error(`npm start was not ready in time:\n${run.output()}`);
     await once(run.child.stdout as NodeJS.ReadableStream, 'data');
