@@ -8,13 +8,14 @@ import { Redis } from 'ioredis';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { GatewayConfig } from '../config/env.js';
 import { type CoreDependencies, CoreModule } from '../core/core.module.js';
+import { SafetyModule } from '../safety/safety.module.js';
 import { SyntheticModule } from './synthetic.module.js';
 
 /** The gateway's core services and the synthetic-data module, without HTTP. */
 @Module({})
 class SyntheticWorkerModule {
   static forRoot(deps: CoreDependencies): DynamicModule {
-    return { module: SyntheticWorkerModule, imports: [CoreModule.forRoot(deps), SyntheticModule] };
+    return { module: SyntheticWorkerModule, imports: [CoreModule.forRoot(deps), SafetyModule, SyntheticModule] };
   }
 }
 
