@@ -56,9 +56,12 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 WORKDIR /app/apps/gateway
 CMD ["node", "--enable-source-maps", "dist/main.js"]
 
-# A synthetic-data worker has no HTTP port, so no health check: it needs REDIS_URL, stops cleanly on
-# SIGTERM by handing its running jobs back to the queue, and a killed worker's jobs are resumed by
-# another one after SYNTHETIC_LOCK_MS.
+# A synthetic-data worker serves only its probes (/healthz, /readyz) on SYNTHETIC_WORKER_HEALTH_PORT:
+# it needs REDIS_URL, stops cleanly on SIGTERM by handing its running jobs back to the queue, and a
+# killed worker's jobs are resumed by another one after SYNTHETIC_LOCK_MS.
 FROM gateway AS worker
-HEALTHCHECK NONE
+ENV SYNTHETIC_WORKER_HEALTH_PORT=8081
+EXPOSE 8081
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.SYNTHETIC_WORKER_HEALTH_PORT||8081)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "--enable-source-maps", "dist/synthetic/worker.main.js"]

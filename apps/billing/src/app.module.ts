@@ -5,6 +5,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { type CoreDependencies, CoreModule } from './core/core.module.js';
+import { InvoicesModule } from './invoices/invoices.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { StripeModule } from './stripe/stripe.module.js';
@@ -24,6 +25,7 @@ export class BillingModule {
         KeysModule,
         PlansModule,
         StripeModule,
+        InvoicesModule,
         UsageModule,
         ConversationsModule,
         AdminModule,

@@ -138,6 +138,21 @@ describe('admin GraphQL', () => {
     ]);
   });
 
+  it("resolves a subscription's plan and user", async () => {
+    const { userId, email } = await t.user();
+    await t.db.subscription.create({
+      data: { id: `sub_fields_${Date.now()}`, userId, planId: 'pln_premium', status: 'active' },
+    });
+    const { status, body } = await admin.client.graphql(
+      `query { subscriptions(userId: "${userId}") { status plan { id name } user { id email } } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(status).toBe(200);
+    expect(body.data?.subscriptions).toEqual([
+      { status: 'active', plan: { id: 'pln_premium', name: 'Premium' }, user: { id: userId, email } },
+    ]);
+  });
+
   it('sums usage by account, model and day from the daily rollups', async () => {
     const a = await t.user();
     const b = await t.user();

@@ -1,6 +1,6 @@
+import { INVALIDATION_CHANNEL } from '@synthwell/server';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INVALIDATION_CHANNEL } from '../src/events/invalidation.publisher.js';
 import { startTestBilling, type TestBilling } from './harness.js';
 
 const REDIS_URL = process.env.REDIS_URL;

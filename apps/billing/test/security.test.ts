@@ -36,6 +36,7 @@ const PROCEDURES: Record<string, ProcedureCase> = {
   'subscription.current': { access: 'user' },
   'subscription.checkout': { access: 'user', input: () => ({ planId: 'pln_premium' }) },
   'subscription.portal': { access: 'user' },
+  'invoices.list': { access: 'user', input: () => ({ limit: 5 }) },
   'usage.daily': { access: 'user', input: () => ({ days: 7 }) },
   'conversations.list': { access: 'user', input: () => ({}) },
   'conversations.get': { access: 'user', input: (ids) => ({ id: ids.conversationId }), owned: true },
@@ -78,6 +79,8 @@ const GRAPHQL: Record<string, { operation: string; mutation?: boolean }> = {
   subscriptions: { operation: 'query { subscriptions { id } }' },
   usage: { operation: 'query { usage(from: "2026-01-01", to: "2026-01-02") { requests } }' },
   auditLog: { operation: 'query { auditLog { id } }' },
+  models: { operation: 'query { models { id routes { id } } }' },
+  model: { operation: 'query { model(id: "sw-ngram-mini") { id } }' },
   createPlan: {
     mutation: true,
     operation: `mutation { createPlan(input: { slug: "sneaky", name: "Sneaky", priceCents: 0, currency: "usd", interval: month,
@@ -89,6 +92,14 @@ const GRAPHQL: Record<string, { operation: string; mutation?: boolean }> = {
   setUserRole: { mutation: true, operation: 'mutation { setUserRole(userId: "SELF", role: admin) { id } }' },
   compPlan: { mutation: true, operation: 'mutation { compPlan(userId: "SELF", planId: "pln_premium") { id } }' },
   reportOverage: { mutation: true, operation: 'mutation { reportOverage { events } }' },
+  setModelEnabled: {
+    mutation: true,
+    operation: 'mutation { setModelEnabled(id: "sw-ngram-mini", enabled: false) { id } }',
+  },
+  updateModelRoute: {
+    mutation: true,
+    operation: 'mutation { updateModelRoute(id: "rte_x", input: { weight: 9 }) { id } }',
+  },
 };
 
 describe('security: every procedure and field, for everyone who should not', () => {
@@ -233,6 +244,7 @@ describe('security: every procedure and field, for everyone who should not', () 
     expect(await t.db.plan.findUnique({ where: { slug: 'sneaky' } })).toBeNull();
     expect(await t.db.plan.findUniqueOrThrow({ where: { id: 'pln_free' } })).toMatchObject({ name: 'Free' });
     expect(await t.db.plan.findUniqueOrThrow({ where: { id: 'pln_premium' } })).toMatchObject({ archivedAt: null });
+    expect(await t.db.model.findUniqueOrThrow({ where: { id: 'sw-ngram-mini' } })).toMatchObject({ enabled: true });
     expect(await t.db.auditLog.count()).toBe(0);
     // Queries need no CSRF token: they change nothing.
     expect((await admin.client.graphql('query { plans { id } }', {}, { csrf: false })).status).toBe(200);

@@ -17,9 +17,10 @@ describe('synthwell', () => {
     const help = await synthwell('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Commands:\n\s+lab\s+Run the model-collapse lab/);
-    const unknown = await synthwell('verify', 'data.jsonl');
+    expect(help.stdout).toMatch(/\n\s+verify\s+Check that a PNG or a JSONL download/);
+    const unknown = await synthwell('sign', 'data.jsonl');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown command "verify"');
+    expect(unknown.stderr).toContain('unknown command "sign"');
     expect((await synthwell()).code).toBe(2);
   });
 

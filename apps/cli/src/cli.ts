@@ -1,9 +1,12 @@
 import { labCommand } from './commands/lab.js';
+import { verifyCommand } from './commands/verify.js';
 
 /** Where a command writes: the process's streams, or buffers in tests. */
 export interface Io {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** The environment (SYNTHWELL_API_KEY, SYNTHWELL_BASE_URL); main.ts passes process.env, tests what they need. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Command {
@@ -20,12 +23,10 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/**
- * Every subcommand, by name. A new one is a module under `commands/` and one line here; the next
- * planned is `verify FILE` (check a JSONL download's provenance and report its synthetic share).
- */
+/** Every subcommand, by name. A new one is a module under `commands/` and one line here. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   lab: labCommand,
+  verify: verifyCommand,
 };
 
 export function usage(): string {

@@ -3,8 +3,14 @@
  * A mock OpenAI-compatible upstream answers at once; the same request is sent directly to it, through
  * Synthwell (auth, plan limits and usage metering on), through Synthwell with Redis-backed limits when
  * REDIS_URL is set, and through the Portkey gateway. Figures go to stdout and docs/benchmarks.md.
+ *
+ * Two layouts (BENCH_LAYOUT=shared|pinned|both, default both):
+ * - shared: every process may run on every core, as the OS schedules them;
+ * - pinned: the load generator and the upstream share core 0 and the proxy under test (Synthwell,
+ *   Portkey, the minimal proxy) has core 1 to itself, as when a gateway runs on hosts of its own.
+ *   Needs taskset (util-linux) and two cores; skipped otherwise.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -22,6 +28,31 @@ const repoRoot = resolve(gatewayRoot, '..', '..');
 const require = createRequire(import.meta.url);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const TTFT_SAMPLES = Number(process.env.BENCH_TTFT_SAMPLES ?? 200);
+
+type Layout = 'shared' | 'pinned';
+
+/** One target's figures in one layout. */
+type Row = { name: string; c1: LoadResult; c50: LoadResult; ttft: { p50: number; p99: number } };
+
+/** Sets the cores every thread of `pid` may run on; false if taskset is missing. */
+function pin(pid: number, cores: string): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function layouts(): Layout[] {
+  const wanted = process.env.BENCH_LAYOUT ?? 'both';
+  const list: Layout[] = wanted === 'both' ? ['shared', 'pinned'] : [wanted as Layout];
+  if (list.includes('pinned') && (cpus().length < 2 || !pin(process.pid, `0-${cpus().length - 1}`))) {
+    console.log('pinned layout skipped: it needs taskset and at least two cores');
+    return list.filter((layout) => layout !== 'pinned');
+  }
+  return list;
+}
 
 const children: ChildProcess[] = [];
 function track<T extends ChildProcess>(child: T): T {
@@ -43,10 +74,16 @@ async function waitFor(url: string, timeoutMs = 60_000, init?: RequestInit): Pro
   throw new Error(`${url} did not come up`);
 }
 
-async function startMockUpstream(): Promise<number> {
+async function startMockUpstream(): Promise<{ port: number; pid: number }> {
   const child = track(fork(join(here, 'mock-upstream.js'), ['0'], { stdio: 'inherit' }));
   const [message] = (await once(child, 'message')) as [{ port: number }];
-  return message.port;
+  return { port: message.port, pid: child.pid as number };
+}
+
+async function startMinimalProxy(upstreamPort: number): Promise<{ port: number; pid: number }> {
+  const child = track(fork(join(here, 'minimal-proxy.js'), [String(upstreamPort)], { stdio: 'inherit' }));
+  const [message] = (await once(child, 'message')) as [{ port: number }];
+  return { port: message.port, pid: child.pid as number };
 }
 
 async function prepareDatabase(url: string) {
@@ -86,7 +123,7 @@ async function prepareDatabase(url: string) {
   return key;
 }
 
-async function startGateway(port: number, env: Record<string, string>): Promise<void> {
+async function startGateway(port: number, env: Record<string, string>): Promise<number> {
   const child = track(
     spawn(
       process.execPath,
@@ -116,23 +153,32 @@ async function startGateway(port: number, env: Record<string, string>): Promise<
   );
   await waitFor(`http://127.0.0.1:${port}/readyz`);
   if (child.exitCode !== null) throw new Error('gateway exited');
+  return child.pid as number;
 }
 
-async function startPortkey(port: number): Promise<boolean> {
+async function startPortkey(port: number): Promise<number | null> {
   let entry: string;
   try {
     entry = join(dirname(require.resolve('@portkey-ai/gateway/package.json')), 'build', 'start-server.js');
   } catch {
-    return false;
+    return null;
   }
-  track(
+  const child = track(
     spawn(process.execPath, [entry, `--port=${port}`, '--headless'], {
       stdio: 'ignore',
       env: { PATH: process.env.PATH },
     }),
   );
   await waitFor(`http://127.0.0.1:${port}/`);
-  return true;
+  return child.pid as number;
+}
+
+/** "gateway 180 · upstream 40 · client 60": CPU time per request of each process, in µs. */
+function cpuSummary(result: LoadResult): string {
+  return Object.entries(result.cpuUsPerRequest)
+    .sort(([a], [b]) => (a === 'gateway' ? -1 : b === 'gateway' ? 1 : a.localeCompare(b)))
+    .map(([name, us]) => `${name} ${us.toFixed(0)}`)
+    .join(' · ');
 }
 
 function fmt(value: number | null, digits = 2): string {
@@ -141,9 +187,12 @@ function fmt(value: number | null, digits = 2): string {
 
 async function main(): Promise<void> {
   const startedAt = new Date();
-  const upstreamPort = await startMockUpstream();
+  const upstream = await startMockUpstream();
+  const upstreamPort = upstream.port;
+  const proxy = await startMinimalProxy(upstreamPort);
   let embedded = false;
   let databaseUrl = process.env.DATABASE_URL;
+  let dropScratchDatabase: (() => Promise<void>) | null = null;
   if (!databaseUrl) {
     // In a process of its own, so PGlite's work never stalls the load generator's event loop.
     const dataDir = await mkdtemp(join(tmpdir(), 'synthwell-bench-pg-'));
@@ -160,16 +209,25 @@ async function main(): Promise<void> {
     await admin.$disconnect();
     const url = new URL(databaseUrl);
     url.pathname = `/${name}`;
+    const serverUrl = databaseUrl;
     databaseUrl = url.toString();
+    dropScratchDatabase = async () => {
+      // The gateways hold connections to it: stop them first.
+      for (const child of children) child.kill('SIGTERM');
+      await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : null)));
+      const cleanup = createDb(serverUrl, { poolSize: 1 });
+      await cleanup.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
+      await cleanup.$disconnect();
+    };
   }
   const key = await prepareDatabase(databaseUrl);
   const providerEnv = {
     DATABASE_URL: databaseUrl,
     SYNTHWELL_PROVIDER_MOCK_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1`,
   };
-  await startGateway(4901, providerEnv);
+  const gatewayPid = await startGateway(4901, providerEnv);
   const redisUrl = process.env.REDIS_URL;
-  if (redisUrl) await startGateway(4902, { ...providerEnv, REDIS_URL: redisUrl });
+  const redisGatewayPid = redisUrl ? await startGateway(4902, { ...providerEnv, REDIS_URL: redisUrl }) : null;
   const portkey = await startPortkey(4903);
 
   const body = (stream: boolean) =>
@@ -179,9 +237,10 @@ async function main(): Promise<void> {
       max_tokens: 16,
       ...(stream ? { stream: true } : {}),
     });
-  const targets: Array<{ name: string; target: (stream: boolean) => Target }> = [
+  const targets: Array<{ name: string; target: (stream: boolean) => Target; pid: number | null }> = [
     {
       name: 'direct to upstream',
+      pid: null,
       target: (stream) => ({
         url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`,
         headers: { 'content-type': 'application/json' },
@@ -189,7 +248,17 @@ async function main(): Promise<void> {
       }),
     },
     {
+      name: 'minimal proxy (no features)',
+      pid: proxy.pid,
+      target: (stream) => ({
+        url: `http://127.0.0.1:${proxy.port}/v1/chat/completions`,
+        headers: { 'content-type': 'application/json' },
+        body: body(stream).replace('bench-model', 'bench-upstream'),
+      }),
+    },
+    {
       name: 'Synthwell (in-process limits)',
+      pid: gatewayPid,
       target: (stream) => ({
         url: 'http://127.0.0.1:4901/v1/chat/completions',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -200,6 +269,7 @@ async function main(): Promise<void> {
   if (redisUrl) {
     targets.push({
       name: 'Synthwell (Redis limits)',
+      pid: redisGatewayPid,
       target: (stream) => ({
         url: 'http://127.0.0.1:4902/v1/chat/completions',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -210,6 +280,7 @@ async function main(): Promise<void> {
   if (portkey) {
     targets.push({
       name: 'Portkey gateway',
+      pid: portkey,
       target: (stream) => ({
         url: 'http://127.0.0.1:4903/v1/chat/completions',
         headers: {
@@ -223,44 +294,39 @@ async function main(): Promise<void> {
     });
   }
 
-  const rows: Array<{ name: string; c1: LoadResult; c50: LoadResult; ttft: { p50: number; p99: number } }> = [];
   const only = process.env.BENCH_ONLY;
-  for (const { name, target } of targets) {
-    if (only && !name.toLowerCase().includes(only.toLowerCase()) && !name.startsWith('direct')) continue;
-    const c1 = await load(target(false), 1, SECONDS);
-    const c50 = await load(target(false), 50, SECONDS);
-    const ttft = await timeToFirstToken(target(true), TTFT_SAMPLES).catch((error: unknown) => {
-      console.log(`${name}: streaming failed (${error instanceof Error ? error.message.slice(0, 120) : error})`);
-      return { p50: Number.NaN, p99: Number.NaN };
-    });
-    rows.push({ name, c1, c50, ttft });
-    console.log(
-      `${name}: c1 ${c1.rps.toFixed(0)} req/s p50 ${fmt(c1.p50)} p99 ${fmt(c1.p99)} ms (own overhead p50 ${fmt(c1.overheadP50, 3)} p99 ${fmt(c1.overheadP99, 3)}); c50 ${c50.rps.toFixed(0)} req/s p99 ${fmt(c50.p99)} ms (errors ${c1.errors + c50.errors}); TTFT p50 ${fmt(ttft.p50)} ms`,
-    );
+  const allCores = `0-${cpus().length - 1}`;
+  const proxies = targets.flatMap((target) => (target.pid ? [target.pid] : []));
+  const sections: string[] = [];
+  for (const layout of layouts()) {
+    // Shared: anything goes anywhere. Pinned: generator and upstream on core 0, proxies on core 1.
+    pin(process.pid, layout === 'pinned' ? '0' : allCores);
+    pin(upstream.pid, layout === 'pinned' ? '0' : allCores);
+    for (const pid of proxies) pin(pid, layout === 'pinned' ? '1' : allCores);
+    console.log(`\nlayout: ${layout}`);
+    const rows: Row[] = [];
+    for (const { name, target, pid } of targets) {
+      if (only && !name.toLowerCase().includes(only.toLowerCase()) && !/^(direct|minimal)/.test(name)) continue;
+      const watch = { upstream: upstream.pid, ...(pid ? { gateway: pid } : {}) };
+      const c1 = await load(target(false), 1, SECONDS, 1, watch);
+      const c50 = await load(target(false), 50, SECONDS, 1, watch);
+      const ttft = await timeToFirstToken(target(true), TTFT_SAMPLES).catch((error: unknown) => {
+        console.log(`${name}: streaming failed (${error instanceof Error ? error.message.slice(0, 120) : error})`);
+        return { p50: Number.NaN, p99: Number.NaN };
+      });
+      rows.push({ name, c1, c50, ttft });
+      console.log(
+        `${name}: c1 ${c1.rps.toFixed(0)} req/s p50 ${fmt(c1.p50)} p99 ${fmt(c1.p99)} ms (own overhead p50 ${fmt(c1.overheadP50, 3)} p99 ${fmt(c1.overheadP99, 3)}); c50 ${c50.rps.toFixed(0)} req/s p99 ${fmt(c50.p99)} ms (errors ${c1.errors + c50.errors}); TTFT p50 ${fmt(ttft.p50)} ms; CPU µs/request at c50: ${cpuSummary(c50)}`,
+      );
+    }
+    sections.push(report(layout, rows));
   }
 
-  const direct = rows[0] as (typeof rows)[number];
-  const lines = [
+  const table = [
     `Run ${startedAt.toISOString()} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${SECONDS} s per point after 1 s warm-up, database ${embedded ? 'embedded PGlite' : 'PostgreSQL'}.`,
     '',
-    '| path | c=1 req/s | c=1 p50 ms | c=1 p99 ms | c=50 req/s | c=50 p50 ms | c=50 p99 ms | errors | TTFT p50 ms | TTFT p99 ms | overhead header p50 / p99 ms (c=1) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (row) =>
-        `| ${row.name} | ${row.c1.rps.toFixed(0)} | ${fmt(row.c1.p50)} | ${fmt(row.c1.p99)} | ${row.c50.rps.toFixed(0)} | ${fmt(row.c50.p50)} | ${fmt(row.c50.p99)} | ${row.c1.errors + row.c50.errors} | ${fmt(row.ttft.p50)} | ${fmt(row.ttft.p99)} | ${fmt(row.c1.overheadP50, 3)} / ${fmt(row.c1.overheadP99, 3)} |`,
-    ),
-    '',
-  ];
-  const synthwell = rows.find((row) => row.name.startsWith('Synthwell (in-process'));
-  const portkeyRow = rows.find((row) => row.name.startsWith('Portkey'));
-  if (synthwell) {
-    lines.push(
-      `- Synthwell adds ${fmt(synthwell.c1.p99 - direct.c1.p99)} ms at p99 and ${fmt(synthwell.c1.p50 - direct.c1.p50)} ms at p50 at concurrency 1 (target ≤ 1 ms p99).`,
-      `- Throughput at concurrency 50 is ${((100 * synthwell.c50.rps) / direct.c50.rps).toFixed(0)}% of direct (target ≥ 40%)${portkeyRow ? ` and ${(synthwell.c50.rps / portkeyRow.c50.rps).toFixed(1)}× Portkey's (target ≥ 10×)` : ''}.`,
-      `- Time to first token: +${fmt(synthwell.ttft.p50 - direct.ttft.p50)} ms at p50 over direct (target ≤ 2 ms).`,
-    );
-  }
-  const table = lines.join('\n');
+    ...sections,
+  ].join('\n');
   console.log(`\n${table}`);
 
   const docs = join(repoRoot, 'docs', 'benchmarks.md');
@@ -274,8 +340,46 @@ async function main(): Promise<void> {
   await writeFile(docs, next);
   console.log(`\nwrote ${docs}`);
 
+  await dropScratchDatabase?.();
   for (const child of children) child.kill('SIGTERM');
   process.exit(0);
+}
+
+/** One layout's table and the figures the gateway issue names. */
+function report(layout: Layout, rows: Row[]): string {
+  const direct = rows[0];
+  if (!direct) return '';
+  const title =
+    layout === 'pinned'
+      ? '#### Pinned: load generator and upstream on core 0, the proxy under test alone on core 1'
+      : '#### Shared: all processes on both cores';
+  const lines = [
+    title,
+    '',
+    '| path | c=1 req/s | c=1 p50 ms | c=1 p99 ms | c=50 req/s | c=50 p50 ms | c=50 p99 ms | errors | TTFT p50 ms | TTFT p99 ms | overhead header p50 / p99 ms (c=1) | CPU µs per request at c=50 |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${row.c1.rps.toFixed(0)} | ${fmt(row.c1.p50)} | ${fmt(row.c1.p99)} | ${row.c50.rps.toFixed(0)} | ${fmt(row.c50.p50)} | ${fmt(row.c50.p99)} | ${row.c1.errors + row.c50.errors} | ${fmt(row.ttft.p50)} | ${fmt(row.ttft.p99)} | ${fmt(row.c1.overheadP50, 3)} / ${fmt(row.c1.overheadP99, 3)} | ${cpuSummary(row.c50)} |`,
+    ),
+    '',
+  ];
+  const synthwell = rows.find((row) => row.name.startsWith('Synthwell (in-process'));
+  const portkeyRow = rows.find((row) => row.name.startsWith('Portkey'));
+  const minimal = rows.find((row) => row.name.startsWith('minimal'));
+  if (synthwell) {
+    lines.push(
+      `- Synthwell adds ${fmt(synthwell.c1.p99 - direct.c1.p99)} ms at p99 and ${fmt(synthwell.c1.p50 - direct.c1.p50)} ms at p50 at concurrency 1 (target ≤ 1 ms p99).`,
+      `- Throughput at concurrency 50 is ${((100 * synthwell.c50.rps) / direct.c50.rps).toFixed(0)}% of direct (target ≥ 40%)${portkeyRow ? ` and ${(synthwell.c50.rps / portkeyRow.c50.rps).toFixed(1)}× Portkey's (target ≥ 10×)` : ''}.`,
+      `- Time to first token: +${fmt(synthwell.ttft.p50 - direct.ttft.p50)} ms at p50 over direct (target ≤ 2 ms).`,
+    );
+    if (minimal)
+      lines.push(
+        `- For scale, a proxy with no features at all adds ${fmt(minimal.c1.p99 - direct.c1.p99)} ms at p99 at concurrency 1 and reaches ${((100 * minimal.c50.rps) / direct.c50.rps).toFixed(0)}% of direct at concurrency 50.`,
+      );
+  }
+  lines.push('');
+  return lines.join('\n');
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 
 export interface LoadResult {
@@ -10,6 +11,20 @@ export interface LoadResult {
   /** Median of the x-synthwell-overhead-ms header, when the target sends it. */
   overheadP50: number | null;
   overheadP99: number | null;
+  /** CPU time per request, in µs, of each watched process (and `client`, the load generator itself). */
+  cpuUsPerRequest: Record<string, number>;
+}
+
+/** A process's user + system CPU time in µs, from /proc (Linux); null where /proc is not available. */
+function cpuTimeUs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return null;
+  }
 }
 
 export interface Target {
@@ -60,6 +75,7 @@ export async function load(
   concurrency: number,
   seconds: number,
   warmupSeconds = 1,
+  watch: Record<string, number> = {},
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const run = async (duration: number, record: boolean) => {
@@ -81,9 +97,20 @@ export async function load(
     return { latencies, overheads, errors };
   };
   await run(warmupSeconds, false);
+  const cpuBefore = Object.fromEntries(Object.entries(watch).map(([name, pid]) => [name, cpuTimeUs(pid)]));
+  const clientBefore = process.cpuUsage();
   const started = performance.now();
   const { latencies, overheads, errors } = await run(seconds, true);
   const elapsed = (performance.now() - started) / 1000;
+  const clientCpu = process.cpuUsage(clientBefore);
+  const cpuUsPerRequest: Record<string, number> = {
+    client: (clientCpu.user + clientCpu.system) / Math.max(1, latencies.length),
+  };
+  for (const [name, pid] of Object.entries(watch)) {
+    const before = cpuBefore[name];
+    const after = cpuTimeUs(pid);
+    if (before != null && after != null) cpuUsPerRequest[name] = (after - before) / Math.max(1, latencies.length);
+  }
   agent.destroy();
   latencies.sort((a, b) => a - b);
   overheads.sort((a, b) => a - b);
@@ -96,6 +123,7 @@ export async function load(
     p99: percentile(latencies, 99),
     overheadP50: overheads.length ? percentile(overheads, 50) : null,
     overheadP99: overheads.length ? percentile(overheads, 99) : null,
+    cpuUsPerRequest,
   };
 }
 

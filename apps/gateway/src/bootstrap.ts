@@ -1,17 +1,21 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import fastifyCors from '@fastify/cors';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createDb, type Db } from '@synthwell/db';
 import { createProviderRegistry, type ProviderRegistry, parseProvidersFromEnv } from '@synthwell/providers';
 import { createLogger, type Logger } from '@synthwell/server';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import { Redis } from 'ioredis';
 import { GatewayModule } from './app.module.js';
 import { CatalogService } from './catalog/catalog.service.js';
+import { ChatRoute } from './chat/chat.route.js';
 import type { GatewayConfig } from './config/env.js';
+import { overheadMs } from './core/overhead.js';
 import { LOGGER } from './core/tokens.js';
+import { clientErrorHandler, frameworkErrors, requestDeadlines } from './errors/client-errors.js';
 import { OpenAIExceptionFilter } from './errors/openai-exception.filter.js';
 import { MetricsService } from './observability/metrics.service.js';
 
@@ -34,6 +38,25 @@ function requestId(): string {
   requestCounter += 1;
   return `${REQUEST_ID_PREFIX}${requestCounter.toString(36).padStart(6, '0')}`;
 }
+
+/**
+ * The methods the API serves. DELETE for the web app's gallery (DELETE /v1/images/{id}), PUT for the
+ * admin console's safety policies (PUT /v1/safety/policies/{plan}); @fastify/cors allows only GET,
+ * HEAD, POST by default.
+ */
+const API_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'];
+const ALLOW = [...API_METHODS, 'OPTIONS'].join(', ');
+
+/**
+ * @fastify/cors answers every OPTIONS in the onRequest hook FastifyAdapter runs before any hook of
+ * the gateway's, so its answers get the request id here, in a hook of the OPTIONS route only. `Allow`
+ * tells a client that is not a browser (it sent no preflight headers) what the API serves.
+ */
+const optionsHeaders: onSendHookHandler = (request, reply, payload, done) => {
+  reply.header('x-request-id', request.id);
+  reply.header('allow', ALLOW);
+  done(null, payload);
+};
 
 /** Resolves true once the client is ready, false after `timeoutMs`. */
 function connected(redis: Redis, timeoutMs: number): Promise<boolean> {
@@ -65,7 +88,8 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     ? new Redis(config.REDIS_URL, {
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
-        commandTimeout: 500,
+        // A backstop only: the limiter applies its own, load-tolerant 500 ms deadline (redis-limiter.ts).
+        commandTimeout: 2_000,
         lazyConnect: false,
       })
     : null;
@@ -83,11 +107,16 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     genReqId: requestId,
     requestIdHeader: false,
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
+    ...requestDeadlines(config),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot({ config, logger, db, providers, redis, ready: () => modelsLoaded }),
     adapter,
-    { logger: false, bufferLogs: false, abortOnError: false },
+    // bodyParser off: Fastify's own JSON parser (built once) rather than Nest's, which builds a new
+    // parser for every request. Same limits (bodyLimit above), same errors (toGatewayError).
+    { logger: false, bufferLogs: false, abortOnError: false, bodyParser: false },
   );
   bootstrap(app);
   await app.get(CatalogService).start();
@@ -103,21 +132,35 @@ export function bootstrap(app: INestApplication): void {
   const metrics = app.get(MetricsService);
   app.useGlobalFilters(new OpenAIExceptionFilter(logger));
   app.enableShutdownHooks();
-  app.enableCors({ origin: true, exposedHeaders: ['x-request-id', 'x-synthwell-overhead-ms', 'retry-after'] });
 
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  // Added before enableCors: @fastify/cors adds its `OPTIONS *` route when the app starts. A hook of
+  // that route alone, so requests of any other method pay nothing for it.
+  fastify.addHook('onRoute', (route) => {
+    if (route.method === 'OPTIONS') route.onSend = [route.onSend ?? []].flat().concat(optionsHeaders);
+  });
+  // Registered on Fastify directly: through app.enableCors, Nest copies the CORS headers onto the raw
+  // response as well on every request, for middleware the gateway does not use.
+  void fastify.register(fastifyCors, {
+    origin: true,
+    methods: API_METHODS,
+    exposedHeaders: ['x-request-id', 'x-synthwell-overhead-ms', 'retry-after'],
+    // An OPTIONS without Origin or Access-Control-Request-Method is not a preflight that failed but a
+    // plain OPTIONS (RFC 9110, 9.3.7): 204 with `Allow` rather than a text/plain 400.
+    strictPreflight: false,
+  });
+  app.get(ChatRoute).register(fastify);
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
     request.startedAt = process.hrtime.bigint();
     reply.header('x-request-id', request.id);
     done();
   });
   fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload, done) => {
-    const elapsed = request.startedAt ? Number(process.hrtime.bigint() - request.startedAt) / 1e6 : 0;
-    const overhead = Math.max(0, elapsed - (request.upstreamMs ?? 0));
+    const overhead = overheadMs(request);
     reply.header('x-synthwell-overhead-ms', overhead.toFixed(3));
     const route = request.routeOptions?.url ?? 'unknown';
-    metrics.overhead.observe({ route }, overhead / 1000);
-    metrics.requests.inc({ route, status: String(reply.statusCode) });
+    metrics.overhead.labels(route).observe(overhead / 1000);
+    metrics.requests.labels(route, String(reply.statusCode)).inc();
     done(null, payload);
   });
 }

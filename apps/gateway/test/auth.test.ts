@@ -9,6 +9,8 @@ import { bearer, startTestGateway, type TestGateway } from './harness.js';
 const ROUTES: Array<{ method: 'GET' | 'POST'; path: string; body?: unknown }> = [
   { method: 'GET', path: '/v1/models' },
   { method: 'GET', path: '/v1/models/sw-ngram-mini' },
+  { method: 'GET', path: '/v1/models?include=locked' },
+  { method: 'GET', path: '/v1/images' },
   { method: 'GET', path: '/v1/usage' },
   {
     method: 'POST',
@@ -84,15 +86,28 @@ describe('authentication on every /v1 route', () => {
     });
   }
 
-  it('stops accepting a key within the cache TTL once it is revoked', async () => {
+  it("stops accepting a revoked key, and a disabled or deleted account's session token, within the cache TTL", async () => {
     const fresh = await startTestGateway({ AUTH_CACHE_TTL_MS: '0' });
     try {
+      const models = async (token: string) => fetch(`${fresh.url}/v1/models`, { headers: bearer(token) });
       const account = await fresh.account('free');
-      expect((await fetch(`${fresh.url}/v1/models`, { headers: bearer(account.key) })).status).toBe(200);
+      expect((await models(account.key)).status).toBe(200);
       await fresh.db.apiKey.update({ where: { id: account.apiKey.id }, data: { revokedAt: new Date() } });
-      const response = await fetch(`${fresh.url}/v1/models`, { headers: bearer(account.key) });
+      const response = await models(account.key);
       expect(response.status).toBe(401);
       expect((await response.json()).error.code).toBe('revoked_api_key');
+
+      const disabled = await fresh.account('free');
+      const deleted = await fresh.account('free');
+      const tokens = [fresh.sessionToken(disabled.user.id), fresh.sessionToken(deleted.user.id)];
+      for (const token of tokens) expect((await models(token)).status).toBe(200);
+      await fresh.db.user.update({ where: { id: disabled.user.id }, data: { disabledAt: new Date() } });
+      await fresh.db.user.delete({ where: { id: deleted.user.id } });
+      for (const token of tokens) {
+        const refused = await models(token);
+        expect(refused.status).toBe(401);
+        expect((await refused.json()).error.code).toBe('invalid_session_token');
+      }
     } finally {
       await fresh.close();
     }

@@ -1,3 +1,4 @@
+import { validateJson } from '@synthwell/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, readSse, startTestGateway, type TestGateway } from './harness.js';
 
@@ -68,6 +69,32 @@ describe('/v1/chat/completions on the offline models', () => {
       r.json(),
     );
     expect(text).toBe(plain.choices[0].message.content);
+  });
+
+  it('answers response_format json_schema with JSON that validates against the schema', async () => {
+    const schema = {
+      type: 'object',
+      required: ['verdict', 'jurors', 'summary'],
+      additionalProperties: false,
+      properties: {
+        verdict: { enum: ['guilty', 'not guilty'] },
+        jurors: { type: 'integer', minimum: 6, maximum: 12 },
+        summary: { type: 'string', maxLength: 200 },
+        unanimous: { type: 'boolean' },
+      },
+    } as const;
+    const response = await post({
+      model: 'sw-ngram-mini',
+      messages: question,
+      seed: 5,
+      response_format: { type: 'json_schema', json_schema: { name: 'verdict', schema } },
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.choices[0].finish_reason).toBe('stop');
+    const value = JSON.parse(body.choices[0].message.content);
+    expect(validateJson(schema, value)).toEqual([]);
+    expect(value.summary.length).toBeGreaterThan(0);
   });
 
   it('meters exactly one usage record per request, with the tokens it reported', async () => {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '@synthwell/db';
 import { createAccount, createTestDatabase, type TestAccount, type TestDatabase } from '@synthwell/db/testing';
 import { issueSessionToken } from '@synthwell/server';
+import { expect } from 'vitest';
 import { createGateway, type Gateway } from '../src/bootstrap.js';
 import { type GatewayConfig, loadGatewayConfig } from '../src/config/env.js';
 import { UsageLedger } from '../src/metering/usage-ledger.js';
@@ -15,36 +17,46 @@ const MODEL_CACHE_DIR = join(tmpdir(), 'synthwell-test-models');
 /** A small slice of the corpus keeps training fast; the models are still real n-gram models. */
 export const TEST_TRAINING_FILES = '40';
 
-export interface TestGateway {
+/** A gateway as main.ts starts it, listening on a free loopback port, with its own temporary storage. */
+export interface ListeningGateway {
   gateway: Gateway;
   config: GatewayConfig;
-  database: TestDatabase;
-  db: Db;
   /** http://127.0.0.1:<port> of the listening gateway. */
   url: string;
+  /** Closes the gateway and removes its storage; the database is the caller's. */
+  close(): Promise<void>;
+}
+
+export interface TestGateway extends ListeningGateway {
+  database: TestDatabase;
+  db: Db;
   account(plan?: 'free' | 'premium'): Promise<TestAccount>;
   sessionToken(userId: string, options?: { ttlSeconds?: number; now?: number }): string;
   /** Writes buffered usage records now. */
   flushUsage(): Promise<void>;
+  /** Closes the gateway and drops its database. */
   close(): Promise<void>;
 }
 
 /**
- * The real gateway (createGateway + bootstrap, as main.ts runs it) on a fresh database, listening on a
- * free port so real HTTP clients — fetch, the openai SDK — can talk to it.
+ * The real gateway (createGateway + bootstrap, as main.ts runs it) on the database at `databaseUrl`,
+ * listening on a free port so real HTTP clients — fetch, the openai SDK — can talk to it. Several may
+ * share one database, as replicas do.
  */
-export async function startTestGateway(overrides: Record<string, string> = {}): Promise<TestGateway> {
-  const database = await createTestDatabase();
-  const imageDir = await mkdtemp(join(tmpdir(), 'synthwell-images-'));
+export async function listenGateway(
+  databaseUrl: string,
+  overrides: Record<string, string> = {},
+): Promise<ListeningGateway> {
+  const dir = await mkdtemp(join(tmpdir(), 'synthwell-images-'));
   const config = loadGatewayConfig({
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     GATEWAY_PORT: '0',
     LOG_LEVEL: 'silent',
     SESSION_TOKEN_SECRETS: SESSION_SECRET,
     IMAGE_URL_SECRET: 'test-image-secret-0123456789abcdefgh',
-    IMAGE_STORAGE_DIR: imageDir,
-    USAGE_JOURNAL_DIR: join(imageDir, 'journal'),
-    PROVENANCE_KEY_DIR: join(imageDir, 'keys'),
+    IMAGE_STORAGE_DIR: dir,
+    USAGE_JOURNAL_DIR: join(dir, 'journal'),
+    PROVENANCE_KEY_DIR: join(dir, 'keys'),
     MODEL_CACHE_DIR,
     LOCAL_TRAINING_FILES: TEST_TRAINING_FILES,
     ...overrides,
@@ -56,24 +68,55 @@ export async function startTestGateway(overrides: Record<string, string> = {}): 
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}`;
   (config as { publicUrl: string }).publicUrl = url;
-  const ledger = gateway.app.get(UsageLedger);
   return {
     gateway,
     config,
+    url,
+    async close() {
+      await gateway.app.close();
+      await gateway.db.$disconnect();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A listening gateway (see listenGateway) on a fresh database of its own. */
+export async function startTestGateway(overrides: Record<string, string> = {}): Promise<TestGateway> {
+  const database = await createTestDatabase();
+  const started = await listenGateway(database.url, overrides);
+  const ledger = started.gateway.app.get(UsageLedger);
+  return {
+    ...started,
     database,
     db: database.db,
-    url,
     account: (plan = 'free') => createAccount(database.db, { plan }),
     sessionToken: (userId, options) =>
       issueSessionToken({ sub: userId, role: 'user' }, [SESSION_SECRET], options).token,
     flushUsage: () => ledger.flush(),
     async close() {
-      await gateway.app.close();
-      await gateway.db.$disconnect();
+      await started.close();
       await database.close();
-      await rm(imageDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Shared limits, idempotency and the BullMQ queue (a queue of its own, named `<prefix>-…`) when the run has Redis. */
+export function withRedisIfSet(queuePrefix: string): Record<string, string> {
+  const url = process.env.REDIS_URL;
+  return url ? { REDIS_URL: url, SYNTHETIC_QUEUE: `${queuePrefix}-${randomUUID()}` } : {};
+}
+
+/** Asserts OpenAI's error shape exactly: these four fields, strings, `param` and `code` possibly null. */
+export function expectErrorBody(body: unknown): void {
+  const error = (body as { error?: Record<string, unknown> } | null)?.error;
+  expect(body).toEqual({
+    error: {
+      message: expect.any(String),
+      type: expect.any(String),
+      param: error?.param === null ? null : expect.any(String),
+      code: error?.code === null ? null : expect.any(String),
+    },
+  });
 }
 
 export function bearer(key: string): Record<string, string> {
@@ -99,4 +142,21 @@ export async function readSse(
     if (data.length) events.push({ ...(event ? { event } : {}), data: data.join('\n') });
   }
   return { events, comments };
+}
+
+/** The text of a streamed chat completion: every chunk's delta content, before the closing `[DONE]`. */
+export function streamedText(events: Array<{ data: string }>): string {
+  return events
+    .slice(0, -1)
+    .map((event) => JSON.parse(event.data).choices[0]?.delta?.content ?? '')
+    .join('');
+}
+
+/** Resolves once `check` holds, or fails after `timeoutMs`: a deadline, not a sleep. */
+export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
 }

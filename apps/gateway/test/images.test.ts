@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApiKey } from '@synthwell/db/testing';
 import { decodeRgbPng } from '@synthwell/providers/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestGateway, type TestGateway } from './harness.js';
@@ -93,5 +96,131 @@ describe('/v1/images/generations', () => {
     expect(tooMany.status).toBe(400);
     const empty = await generate({ prompt: '' });
     expect(empty.status).toBe(400);
+  });
+});
+
+describe('GET /v1/images and DELETE /v1/images/{id}', () => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const generate = async (key: string, prompt: string, n = 1): Promise<string[]> => {
+    const response = await fetch(`${t.url}/v1/images/generations`, {
+      method: 'POST',
+      headers: bearer(key),
+      body: JSON.stringify({ prompt, n, size: '256x256' }),
+    });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    return body.data.map((image: { url: string }) => /img_[0-9a-z]+/.exec(image.url)?.[0]);
+  };
+  const list = (key: string, query = '') => fetch(`${t.url}/v1/images${query}`, { headers: bearer(key) });
+  // No content-type: a DELETE has no body, and Fastify refuses an empty JSON one.
+  const remove = (key: string, id: string) =>
+    fetch(`${t.url}/v1/images/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } });
+  const fileOf = async (id: string) => {
+    const row = await t.db.image.findUniqueOrThrow({ where: { id } });
+    return join(t.config.IMAGE_STORAGE_DIR, row.storageKey);
+  };
+
+  it("lists only the caller's images, newest first, with working signed links and no prompt", async () => {
+    const mine = await t.account('premium');
+    const theirs = await t.account('premium');
+    const first = await generate(mine.key, 'a quiet harbour');
+    const second = await generate(mine.key, 'a windmill', 2);
+    await generate(theirs.key, 'somebody else');
+
+    const response = await list(mine.key);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ object: 'list', has_more: false, next_cursor: null });
+    expect(body.data.map((image: { id: string }) => image.id)).toEqual([...second].sort().reverse().concat(first));
+    const [newest] = body.data;
+    expect(newest).toMatchObject({ object: 'image', model: 'sw-canvas', size: '256x256' });
+    expect(newest.bytes).toBeGreaterThan(0);
+    expect(newest.url_expires_at).toBeGreaterThan(Date.now() / 1000);
+    expect(JSON.stringify(body)).not.toContain('windmill');
+    const png = Buffer.from(await (await fetch(newest.url)).arrayBuffer());
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.byteLength).toBe(newest.bytes);
+  });
+
+  it('pages with limit and cursor until every image has been seen once', async () => {
+    const account = await t.account('premium');
+    const ids = [...(await generate(account.key, 'one', 3)), ...(await generate(account.key, 'two', 2))];
+    const seen: string[] = [];
+    let cursor = '';
+    for (let pages = 0; pages < 5; pages++) {
+      const body = await (await list(account.key, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      seen.push(...body.data.map((image: { id: string }) => image.id));
+      if (!body.has_more) break;
+      cursor = body.next_cursor;
+    }
+    expect(seen).toEqual([...ids].sort().reverse());
+    const bad = await list(account.key, '?limit=0');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.param).toBe('limit');
+  });
+
+  it('deletes the caller’s image and its file; the link and the listing forget it', async () => {
+    const account = await t.account('free');
+    const [id] = await generate(account.key, 'a paper boat');
+    const { data } = await (await list(account.key)).json();
+    const file = await fileOf(id as string);
+    expect(existsSync(file)).toBe(true);
+
+    const response = await remove(account.key, id as string);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ id, object: 'image', deleted: true });
+    expect(existsSync(file)).toBe(false);
+    expect((await (await list(account.key)).json()).data).toEqual([]);
+    expect((await fetch(data[0].url)).status).toBe(404);
+    const again = await remove(account.key, id as string);
+    expect(again.status).toBe(404);
+    expect((await again.json()).error).toMatchObject({ type: 'not_found_error', code: 'not_found' });
+  });
+
+  it("answers 404 for another account's image and leaves it alone", async () => {
+    const owner = await t.account('free');
+    const other = await t.account('free');
+    const [id] = await generate(owner.key, 'a lighthouse');
+    const file = await fileOf(id as string);
+    const response = await remove(other.key, id as string);
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.code).toBe('not_found');
+    expect(existsSync(file)).toBe(true);
+    expect((await (await list(owner.key)).json()).data.map((image: { id: string }) => image.id)).toEqual([id]);
+  });
+
+  it('refuses requests without a valid key, and a revoked key', async () => {
+    const account = await t.account('free');
+    const [id] = await generate(account.key, 'a red kite');
+    const revoked = await createApiKey(t.db, account.user.id, { revokedAt: new Date() });
+    const refused: Record<string, string>[] = [{}, { authorization: `Bearer ${revoked.key}` }];
+    for (const headers of refused) {
+      const listed = await fetch(`${t.url}/v1/images`, { headers });
+      expect(listed.status).toBe(401);
+      const deleted = await fetch(`${t.url}/v1/images/${id}`, { method: 'DELETE', headers });
+      expect(deleted.status).toBe(401);
+      expect((await deleted.json()).error.type).toBe('authentication_error');
+    }
+    expect(await t.db.image.count({ where: { id } })).toBe(1);
+  });
+
+  it('lets a browser on another origin send DELETE (CORS preflight)', async () => {
+    const response = await fetch(`${t.url}/v1/images/img_x`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://web.test',
+        'access-control-request-method': 'DELETE',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    expect(response.status).toBeLessThan(300);
+    expect(response.headers.get('access-control-allow-methods')).toContain('DELETE');
   });
 });

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITER } from '../src/core/tokens.js';
 import type { RedisLimiter } from '../src/policy/limiter/redis-limiter.js';
-import { bearer, startTestGateway, type TestGateway } from './harness.js';
+import { bearer, eventually, startTestGateway, type TestGateway } from './harness.js';
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 
@@ -14,15 +14,6 @@ function startRedis(port: number): ChildProcess {
   });
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  return false;
-}
-
 describe.runIf(hasRedisServer)('when Redis goes away', () => {
   const port = 16_500 + Math.floor(Math.random() * 1_000);
   let redis: ChildProcess;
@@ -31,7 +22,8 @@ describe.runIf(hasRedisServer)('when Redis goes away', () => {
 
   beforeAll(async () => {
     redis = startRedis(port);
-    await until(
+    await eventually(
+      'the private Redis to answer PING',
       async () =>
         spawnSync('redis-cli', ['-p', String(port), 'ping'])
           .stdout?.toString()
@@ -68,7 +60,10 @@ describe.runIf(hasRedisServer)('when Redis goes away', () => {
     expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
 
     redis = startRedis(port);
-    const recovered = await until(async () => (await chat()).status === 200 && !limiter.isDegraded, 15_000);
-    expect(recovered).toBe(true);
+    await eventually(
+      'shared limits once Redis is back',
+      async () => (await chat()).status === 200 && !limiter.isDegraded,
+      15_000,
+    );
   });
 });

@@ -1,18 +1,30 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { newId } from '@synthwell/db';
 import { type FakeUpstream, startFakeOpenAI } from '@synthwell/providers/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CatalogService } from '../src/catalog/catalog.service.js';
 import { bearer, readSse, startTestGateway, type TestGateway } from './harness.js';
 
-/** An upstream that streams one word every 40 ms and notes whether its client hung up early. */
-function startSlowUpstream(): Promise<{ server: Server; url: string; closedEarly: Promise<boolean> }> {
-  let resolveClosed: (early: boolean) => void = () => {};
-  const closedEarly = new Promise<boolean>((resolve) => {
-    resolveClosed = resolve;
-  });
+interface SlowCall {
+  /** True when the gateway hung up before the 200 words were sent. */
+  closedEarly: Promise<boolean>;
+}
+
+/** An upstream that streams one word every 40 ms (whatever was asked) and notes whether its client hung up early. */
+function startSlowUpstream(): Promise<{ server: Server; url: string; nextCall: () => Promise<SlowCall> }> {
+  let announce: (call: SlowCall) => void = () => {};
+  const nextCall = () =>
+    new Promise<SlowCall>((resolve) => {
+      announce = resolve;
+    });
   const server = createServer((req, res) => {
+    let resolveClosed: (early: boolean) => void = () => {};
+    announce({
+      closedEarly: new Promise<boolean>((resolve) => {
+        resolveClosed = resolve;
+      }),
+    });
     req.resume();
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     let sent = 0;
@@ -38,7 +50,7 @@ function startSlowUpstream(): Promise<{ server: Server; url: string; closedEarly
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, closedEarly }),
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, nextCall }),
     ),
   );
 }
@@ -212,24 +224,70 @@ describe('routing: retries, fallbacks, timeouts and broken upstreams', () => {
     expect(usage.completionTokens).toBeGreaterThan(0);
   });
 
+  /** The first usage record matching `where`, flushing the ledger until it is there (or 50 tries). */
+  async function meteredEvent(where: NonNullable<Parameters<typeof t.db.usageEvent.findFirst>[0]>['where']) {
+    let event = null;
+    for (let attempt = 0; attempt < 50 && !event; attempt++) {
+      await t.flushUsage();
+      event = await t.db.usageEvent.findFirst({ where });
+      if (!event) await new Promise((done) => setImmediate(done));
+    }
+    return event;
+  }
+
   it('cancels the upstream when the client disconnects, and meters the delivered part', async () => {
     const controller = new AbortController();
+    const call = slow.nextCall();
     const response = await chat('slow', { stream: true }, { signal: controller.signal });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     let received = '';
     while ((received.match(/word/g) ?? []).length < 3)
       received += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
-    expect(await slow.closedEarly).toBe(true);
-    const requestId = response.headers.get('x-request-id') as string;
-    let event = null;
-    for (let attempt = 0; attempt < 50 && !event; attempt++) {
-      await t.flushUsage();
-      event = await t.db.usageEvent.findUnique({ where: { requestId } });
-      if (!event) await new Promise((done) => setImmediate(done));
-    }
+    expect(await (await call).closedEarly).toBe(true);
+    const event = await meteredEvent({ requestId: response.headers.get('x-request-id') as string });
     expect(event).toMatchObject({ outcome: 'client_closed', status: 499 });
     expect(event?.completionTokens).toBeGreaterThanOrEqual(3);
+  });
+
+  it('cancels the upstream when the client hangs up waiting for a whole answer, on a connection that served others', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (model: string) =>
+      new Promise<{ status: number; requestId: string; socket: Socket }>((resolve, reject) => {
+        const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] });
+        const req = httpRequest(`${t.url}/v1/chat/completions`, {
+          method: 'POST',
+          agent,
+          headers: { ...bearer(key), 'content-length': String(Buffer.byteLength(body)) },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              requestId: String(res.headers['x-request-id']),
+              socket: req.socket as Socket,
+            }),
+          );
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    // Two answers on one keep-alive connection first: the connection's signal must not fire for them.
+    const first = await post('solo');
+    const second = await post('solo');
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(second.socket).toBe(first.socket);
+
+    const since = new Date();
+    const call = slow.nextCall();
+    const hungUp = post('slow').catch((error: Error) => error);
+    const upstream = await call;
+    agent.destroy();
+    expect(await hungUp).toBeInstanceOf(Error);
+    expect(await upstream.closedEarly).toBe(true);
+    const event = await meteredEvent({ model: 'slow', createdAt: { gte: since } });
+    expect(event).toMatchObject({ outcome: 'client_closed', status: 499, completionTokens: 0 });
   });
 
   it('opens the circuit after repeated failures and stops sending to that route', async () => {

@@ -4,7 +4,7 @@ import { issueSessionToken } from '@synthwell/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogService } from '../src/catalog/catalog.service.js';
 import { MetricsService } from '../src/observability/metrics.service.js';
-import { bearer, readSse, SESSION_SECRET, startTestGateway, type TestGateway } from './harness.js';
+import { bearer, readSse, SESSION_SECRET, startTestGateway, streamedText, type TestGateway } from './harness.js';
 
 const PII_REPLY = 'Sure, call the desk on (415) 555-0132 or mail desk@hotel.example to confirm.';
 const GORE_REPLY = 'The knight swung and the decapitated guard fell as his entrails spilled over the stones.';
@@ -101,11 +101,7 @@ describe('content policy in the gateway', () => {
     const response = await chat('pii-model', 'how do I reach the hotel?', { stream: true });
     const { events } = await readSse(response);
     expect(events.at(-1)?.data).toBe('[DONE]');
-    const text = events
-      .slice(0, -1)
-      .map((event) => JSON.parse(event.data).choices[0]?.delta?.content ?? '')
-      .join('');
-    expect(text).toBe('Sure, call the desk on [REDACTED] or mail [REDACTED] to confirm.');
+    expect(streamedText(events)).toBe('Sure, call the desk on [REDACTED] or mail [REDACTED] to confirm.');
   });
 
   it('ends a stream that turns graphic with an error event and no [DONE]', async () => {
@@ -129,9 +125,15 @@ describe('content policy in the gateway', () => {
 
     const flags = await (await fetch(`${t.url}/v1/safety/flags`, { headers: admin })).json();
     const flagged = flags.data.find(
-      (item: { requestId: string }) => item.requestId === response.headers.get('x-request-id'),
+      (item: { request_id: string }) => item.request_id === response.headers.get('x-request-id'),
     );
-    expect(flagged).toMatchObject({ plan: 'premium', surface: 'output', category: 'violence/graphic', action: 'flag' });
+    expect(flagged).toMatchObject({
+      plan: 'premium',
+      surface: 'output',
+      category: 'violence/graphic',
+      action: 'flag',
+      model: 'gore-model',
+    });
     expect(JSON.stringify(flags)).not.toContain('decapitated');
 
     const metrics = await t.gateway.app

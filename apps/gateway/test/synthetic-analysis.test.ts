@@ -21,14 +21,15 @@ describe('/v1/synthetic/evaluate and /v1/synthetic/lab', () => {
     .map((sentence) => sentence.join(' '));
 
   describe('evaluate', () => {
-    it('finds human text as varied as the human reference, and a repetitive set at high collapse risk', async () => {
+    it('finds independent human text ok against the human reference, and a repetitive set at high collapse risk', async () => {
       const varied = await (await post(t, key, '/v1/synthetic/evaluate', { records: human })).json();
       expect(varied).toMatchObject({ object: 'synthetic.evaluation', reference: 'brown_heldout', records: 600 });
       expect(varied.metrics.budget_tokens).toBeGreaterThan(5_000);
       expect(varied.metrics.distinct_2.ratio).toBeGreaterThan(0.9);
-      // An independent human sample can still warn: the reference's own baseline compares alternating
-      // sentences of the same documents, which agree more closely than two separate samples do.
-      expect(varied.verdict.level).not.toBe('high');
+      // The reference's human baseline compares separate files, as this sample is separate from them.
+      expect(varied.verdict).toEqual({ level: 'ok', reasons: [] });
+      expect(varied.metrics.tail_coverage.ratio).toBeGreaterThan(0.9);
+      expect(varied.metrics.js_unigram.ratio).toBeLessThan(1.1);
 
       // The same few sentences over and over, lightly varied: what a collapsed generator produces.
       const templates = human.slice(0, 5);

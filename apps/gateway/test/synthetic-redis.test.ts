@@ -91,6 +91,8 @@ describe.runIf(REDIS_URL)('synthetic-data jobs on BullMQ and Redis', () => {
           ...process.env,
           ...(gateway.config.rawEnv as Record<string, string>),
           SYNTHETIC_WORKERS: '1',
+          // No probe port: 8081 may be taken by another test run on this machine.
+          SYNTHETIC_WORKER_HEALTH_PORT: '0',
           LOCAL_MODELS: 'false',
           USAGE_JOURNAL_DIR: join(dir, 'child-journal'),
         },

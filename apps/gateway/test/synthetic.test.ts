@@ -1,4 +1,5 @@
 import { createApiKey } from '@synthwell/db/testing';
+import { validateJson } from '@synthwell/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestGateway, type TestGateway } from './harness.js';
 import { downloadRecords, follow, get, HUMAN_SEEDS, offlineJob, post, submit } from './synthetic-fixtures.js';
@@ -132,13 +133,46 @@ describe('synthetic-data jobs on the offline models', () => {
     for (const record of records) expect(record.data.text.split(' ').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('runs a json_schema job on the offline model: every kept record validates against the schema', async () => {
+    const schema = {
+      type: 'object',
+      required: ['name', 'age', 'city', 'interests'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', minLength: 3, maxLength: 60 },
+        age: { type: 'integer', minimum: 18, maximum: 90 },
+        city: { type: 'string', description: 'where the member lives' },
+        interests: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'string', maxLength: 40 } },
+        plan: { enum: ['free', 'premium'] },
+      },
+    } as const;
+    const job = await submit(t, key, {
+      task: 'json_schema',
+      model: 'sw-ngram-mini',
+      count: 6,
+      seed: 11,
+      item: 'church member profile',
+      json_schema: schema,
+    });
+    const { events } = await follow(t, key, job.id);
+    expect(events.at(-2)).toMatchObject({ event: 'done', data: { status: 'succeeded', outcome: 'completed' } });
+    const { records } = await downloadRecords(t, key, job.id);
+    expect(records).toHaveLength(6);
+    for (const record of records) expect(validateJson(schema, record.data)).toEqual([]);
+    expect(new Set(records.map((record) => record.data.city)).size).toBe(6);
+  });
+
   it('fails a job that keeps nothing, saying why', async () => {
-    // The n-gram model writes no JSON, so every attempt is invalid.
+    // No string is at least 5 and at most 2 characters long, so every attempt is invalid.
     const job = await submit(t, key, {
       task: 'json_schema',
       model: 'sw-ngram-mini',
       count: 1,
-      json_schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+      json_schema: {
+        type: 'object',
+        properties: { name: { type: 'string', minLength: 5, maxLength: 2 } },
+        required: ['name'],
+      },
     });
     const { events } = await follow(t, key, job.id);
     const final = events.at(-2);
@@ -238,6 +272,16 @@ describe('synthetic-data jobs on the offline models', () => {
         'a JSON Schema keyword the validator does not know',
         { task: 'json_schema', model: 'sw-ngram-mini', count: 2, json_schema: { type: 'object', anyOf: [] } },
         'json_schema',
+      ],
+      [
+        'a pattern that could backtrack for ever (nested repetition)',
+        {
+          task: 'json_schema',
+          model: 'sw-ngram-mini',
+          count: 2,
+          json_schema: { type: 'object', properties: { code: { type: 'string', pattern: '^(a+)+$' } } },
+        },
+        'json_schema.properties.code.pattern',
       ],
     ])('answers 400 for %s', async (_name, body, param) => {
       const response = await create(body);

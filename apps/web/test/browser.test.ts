@@ -1,23 +1,26 @@
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, RUNNER, startPlatform, waitFor } from './platform';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS,
+  launchChromium,
+  missingForBrowserTests,
+  navLink,
+  reportFailure,
+  shot,
+  watchedPage,
+} from './browser-kit';
+import { type Platform, startPlatform, waitFor } from './platform';
 
 /**
  * The issue's journey in a real browser against the real services: sign up, stream and stop a chat,
  * an admin lowers the Free plan's limit and the user is held to it, upgrade through Checkout on the
  * Stripe stand-in, the premium model unlocks, images, a synthetic job to 100% and its JSONL, the lab,
  * revoking a key, and the error pages. Steps share one platform and run in order; nothing is retried.
+ * browser-more.test.ts covers the rest of the app on a platform of its own.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = resolve(import.meta.dirname, '..', 'test-artifacts');
-const missing = [
-  existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium; CI installs it)`,
-  existsSync(RUNNER) ? null : `${RUNNER} is missing (run: npx turbo run build --filter=@synthwell/runner...)`,
-].filter(Boolean);
+const missing = missingForBrowserTests();
 if (missing.length) console.warn(`Skipping the browser tests: ${missing.join('; ')}.`);
 
 describe.skipIf(missing.length > 0)('the web app in Chromium', () => {
@@ -30,9 +33,7 @@ describe.skipIf(missing.length > 0)('the web app in Chromium', () => {
   const email = `e2e-${Date.now()}@example.com`;
   const password = 'correct horse battery';
 
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
-  const shot = (target: Page, name: string) =>
-    target.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const nav = (name: string) => navLink(page, name);
   const gatewayGet = (path: string, key: string) =>
     fetch(`${platform.gatewayUrl}/v1${path}`, { headers: { authorization: `Bearer ${key}` } });
 
@@ -55,24 +56,16 @@ describe.skipIf(missing.length > 0)('the web app in Chromium', () => {
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     platform = await startPlatform();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     user = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
-    page = await user.newPage();
+    page = await watchedPage(user);
     const probe = await gatewayGet('/synthetic/jobs', platform.admin.apiKey);
     syntheticApi = probe.status === 200;
   }, 150_000);
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') await reportFailure(context.task.name, [user]);
+  });
 
   afterAll(async () => {
     await browser?.close();

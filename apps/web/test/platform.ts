@@ -1,9 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 export const RUNNER = join(repoRoot, 'tooling', 'runner', 'dist', 'start.js');
@@ -45,6 +47,33 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+const psql = (serverUrl: string, sql: string) => {
+  const admin = new URL(serverUrl);
+  admin.pathname = '/postgres';
+  return promisify(execFile)('psql', [admin.toString(), '-v', 'ON_ERROR_STOP=1', '-qc', sql]);
+};
+
+/**
+ * Where the platform keeps its data. By default the embedded PGlite and in-process queues, as
+ * `npm start` does. With WEB_E2E_SERVERS=1, a fresh database on DATABASE_URL's PostgreSQL (dropped
+ * afterwards) and REDIS_URL's Redis, with a queue name of its own, as production runs.
+ */
+async function backingServices(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  const { DATABASE_URL: serverUrl, REDIS_URL: redisUrl } = process.env;
+  if (process.env.WEB_E2E_SERVERS !== '1') return { env: {}, drop: async () => {} };
+  if (!serverUrl || !redisUrl) throw new Error('WEB_E2E_SERVERS=1 needs DATABASE_URL and REDIS_URL');
+  const name = `sw_web_e2e_${randomBytes(6).toString('hex')}`;
+  await psql(serverUrl, `CREATE DATABASE "${name}"`);
+  const database = new URL(serverUrl);
+  database.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: database.toString(), REDIS_URL: redisUrl, SYNTHETIC_QUEUE: name },
+    drop: async () => {
+      await psql(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
 /**
  * Starts the whole platform the way `npm start` does (embedded PostgreSQL, offline models, the Stripe
  * stand-in) in a fresh home on free ports, and resolves once it wrote its dev credentials.
@@ -53,9 +82,11 @@ export async function startPlatform(): Promise<Platform> {
   const home = await mkdtemp(join(tmpdir(), 'synthwell-web-e2e-'));
   const [gatewayPort, billingPort, webPort] = [await freePort(), await freePort(), await freePort()];
   const { DATABASE_URL: _database, REDIS_URL: _redis, STRIPE_SECRET_KEY: _stripe, ...inherited } = process.env;
+  const services = await backingServices();
   const child: ChildProcess = spawn(process.execPath, [RUNNER], {
     env: {
       ...inherited,
+      ...services.env,
       SYNTHWELL_HOME: home,
       GATEWAY_PORT: String(gatewayPort),
       BILLING_PORT: String(billingPort),
@@ -68,6 +99,8 @@ export async function startPlatform(): Promise<Platform> {
       OVERAGE_REPORT_INTERVAL_MS: '0',
       LOG_LEVEL: 'warn',
     },
+    // Any directory a service defaults to relative to its working directory lands in the fresh home.
+    cwd: home,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so stopping it also reaches the services it started, even if it crashed.
     detached: true,
@@ -95,6 +128,7 @@ export async function startPlatform(): Promise<Platform> {
     }
     signalGroup('SIGKILL');
     await rm(home, { recursive: true, force: true });
+    await services.drop();
   };
 
   const credentialsFile = join(home, 'dev-credentials.json');

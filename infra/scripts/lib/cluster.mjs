@@ -11,6 +11,10 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '..', '..', '..');
 const gatewayMain = join(repoRoot, 'apps', 'gateway', 'dist', 'main.js');
+const workerMain = join(repoRoot, 'apps', 'gateway', 'dist', 'synthetic', 'worker.main.js');
+const billingMain = join(repoRoot, 'apps', 'billing', 'dist', 'main.js');
+/** Shared by the gateway processes and billing: billing signs session tokens, the gateway verifies them. */
+export const SESSION_TOKEN_SECRET = 'load-test-session-secret-0123456789abcdef';
 const dbCli = join(repoRoot, 'packages', 'db', 'dist', 'cli.js');
 
 /**
@@ -97,8 +101,17 @@ export async function addFakeModels(db) {
 
 /** A user on a plan of their own (limits high unless given), with one API key. */
 export async function createAccount(db, limits = {}) {
+  const { createApiKey, createUser } = await import('@synthwell/db/testing');
+  const { user } = await createUser(db);
+  await givePlan(db, user.id, limits);
+  const { key, apiKey } = await createApiKey(db, user.id);
+  return { key, keyId: apiKey.id, userId: user.id };
+}
+
+/** Subscribes an existing user to a plan of their own, limits high unless given. */
+export async function givePlan(db, userId, limits = {}) {
   const { newId } = await import('@synthwell/db');
-  const { createApiKey, createUser, subscribe } = await import('@synthwell/db/testing');
+  const { subscribe } = await import('@synthwell/db/testing');
   const plan = await db.plan.create({
     data: {
       id: newId('pln'),
@@ -114,46 +127,98 @@ export async function createAccount(db, limits = {}) {
       modelTiers: ['standard'],
     },
   });
-  const { user } = await createUser(db);
-  await subscribe(db, user.id, plan);
-  const { key, apiKey } = await createApiKey(db, user.id);
-  return { key, keyId: apiKey.id, userId: user.id };
+  await subscribe(db, userId, plan);
+  return plan;
+}
+
+/** The environment the gateway's processes (replicas and synthetic workers) share. */
+function gatewayEnv({ databaseUrl, redisUrl, baseURL, scratch }) {
+  return {
+    PATH: process.env.PATH,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: 'warn',
+    LOCAL_MODELS: 'false',
+    SESSION_TOKEN_SECRETS: SESSION_TOKEN_SECRET,
+    IMAGE_URL_SECRET: 'load-test-image-secret-0123456789abcdefgh',
+    IMAGE_STORAGE_DIR: join(scratch, 'images'),
+    USAGE_JOURNAL_DIR: join(scratch, 'journal'),
+    PROVENANCE_KEY_DIR: join(scratch, 'keys'),
+    ...(baseURL ? { SYNTHWELL_PROVIDER_FAKE_BASE_URL: baseURL } : {}),
+  };
+}
+
+/** Resolves once `url` answers 200, failing if `child` exits first or `what` takes over 120 s. */
+async function waitUntilReady(url, child, what) {
+  const started = Date.now();
+  while (
+    !(await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    ))
+  ) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode})`);
+    if (Date.now() - started > 120_000) throw new Error(`${what} was not ready within 120 s`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
 }
 
 /** One built gateway process on 127.0.0.1:`port`, resolved once /readyz answers 200. */
 export async function startReplica({ index, port, databaseUrl, redisUrl, baseURL, scratch, env = {} }) {
   const child = spawn(process.execPath, [gatewayMain], {
     env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl,
+      ...gatewayEnv({ databaseUrl, redisUrl, baseURL, scratch }),
       GATEWAY_PORT: String(port),
-      LOG_LEVEL: 'warn',
-      LOCAL_MODELS: 'false',
-      SESSION_TOKEN_SECRETS: 'load-test-session-secret-0123456789abcdef',
-      IMAGE_URL_SECRET: 'load-test-image-secret-0123456789abcdefgh',
-      IMAGE_STORAGE_DIR: join(scratch, 'images'),
-      USAGE_JOURNAL_DIR: join(scratch, 'journal'),
-      PROVENANCE_KEY_DIR: join(scratch, 'keys'),
       INSTANCE_ID: `replica-${index}`,
-      SYNTHWELL_PROVIDER_FAKE_BASE_URL: baseURL,
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  while (
-    !(await fetch(`${url}/readyz`).then(
-      (response) => response.ok,
-      () => false,
-    ))
-  ) {
-    if (child.exitCode !== null) throw new Error(`replica ${index} exited with code ${child.exitCode}`);
-    if (Date.now() - started > 120_000) throw new Error(`replica ${index} was not ready within 120 s`);
-    await new Promise((done) => setTimeout(done, 100));
-  }
+  await waitUntilReady(`${url}/readyz`, child, `replica ${index}`);
   return { port, url, child };
+}
+
+/**
+ * One built synthetic-data worker process (`worker.main.js`), its probes on 127.0.0.1:`healthPort`,
+ * resolved once its /readyz answers 200 (it has loaded its models and joined the queue). Its usage
+ * journal is `<scratch>/journal/usage-worker-<index>-*.jsonl`, so a restart with the same index replays it.
+ */
+export async function startWorker({ index, healthPort, databaseUrl, redisUrl, scratch, env = {} }) {
+  const child = spawn(process.execPath, [workerMain], {
+    env: {
+      ...gatewayEnv({ databaseUrl, redisUrl, scratch }),
+      INSTANCE_ID: `worker-${index}`,
+      SYNTHETIC_WORKERS: '1',
+      SYNTHETIC_WORKER_HEALTH_PORT: String(healthPort),
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${healthPort}`;
+  await waitUntilReady(`${url}/readyz`, child, `worker ${index}`);
+  return { url, child, journalPrefix: `usage-worker-${index}-` };
+}
+
+/** The built billing service on 127.0.0.1:`port` with its Stripe stand-in, resolved once /readyz answers 200. */
+export async function startBilling({ port, standinPort, databaseUrl, redisUrl }) {
+  const child = spawn(process.execPath, [billingMain], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      BILLING_PORT: String(port),
+      STRIPE_STANDIN_PORT: String(standinPort),
+      SESSION_TOKEN_SECRETS: SESSION_TOKEN_SECRET,
+      OVERAGE_REPORT_INTERVAL_MS: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(`${url}/readyz`, child, 'billing');
+  return { url, child };
 }
 
 /** A free-looking port range for this run's replicas. */

@@ -9,6 +9,8 @@ export interface ImageSpec {
   entrySource: string;
   /** The HTTP port it serves /healthz and /readyz on; null for processes without one. */
   port: number | null;
+  /** Whether clients reach that port (Compose publishes it); false for a probe-only port. Default true. */
+  published?: boolean;
 }
 
 export const IMAGES: Record<ServiceName, ImageSpec> = {
@@ -24,7 +26,8 @@ export const IMAGES: Record<ServiceName, ImageSpec> = {
     target: 'worker',
     workspace: '@synthwell/gateway',
     entrySource: 'apps/gateway/src/synthetic/worker.main.ts',
-    port: null,
+    port: 8081,
+    published: false,
   },
   billing: {
     dockerfile: 'billing.Dockerfile',

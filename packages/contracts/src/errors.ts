@@ -30,6 +30,7 @@ export const ErrorCode = {
   notFound: 'not_found',
   invalidSignedUrl: 'invalid_signed_url',
   idempotencyConflict: 'idempotency_key_conflict',
+  jobNotFinished: 'job_not_finished',
   rateLimitExceeded: 'rate_limit_exceeded',
   quotaExceeded: 'quota_exceeded',
   concurrencyExceeded: 'concurrency_limit_exceeded',

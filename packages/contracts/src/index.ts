@@ -1,9 +1,12 @@
 export * from './chat.js';
+export { parsePlainChatRequest } from './chat-plain.js';
 export * from './errors.js';
 export * from './images.js';
+export { isJsonType, type JsonTypeName, type PatternRisk, patternRisk } from './json-patterns.js';
 export * from './models.js';
 export * from './moderation.js';
 export * from './openapi.js';
 export * from './provenance.js';
+export * from './safety.js';
 export * from './synthetic.js';
 export * from './usage.js';

@@ -29,6 +29,13 @@ describe('OpenAPI document', () => {
     expect(chat?.additionalProperties).toBe(false);
   });
 
+  it("lists and deletes the caller's images, and marks locked models in the catalog", () => {
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/images', '/v1/images/{id}']));
+    expect(Object.keys(doc.paths['/v1/images/{id}'] ?? {})).toEqual(['delete']);
+    expect(Object.keys(doc.components.schemas.StoredImage?.properties ?? {})).not.toContain('prompt');
+    expect(doc.components.schemas.CatalogModel?.required).toEqual(expect.arrayContaining(['available', 'plans']));
+  });
+
   it('resolves every $ref it uses', () => {
     const refs = JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z]+/g) ?? [];
     for (const ref of refs) expect(doc.components.schemas[ref.split('/').pop() ?? '']).toBeDefined();

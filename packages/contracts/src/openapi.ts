@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams } from './chat.js';
 import { ErrorBody } from './errors.js';
-import { ImageGenerateParams, ImagesResponse } from './images.js';
-import { Model, ModelList } from './models.js';
+import { ImageDeleted, ImageGenerateParams, ImageList, ImagesResponse, StoredImage } from './images.js';
+import { CatalogModel, CatalogModelList, Model, ModelList } from './models.js';
 import { ModerationCreateParams, ModerationResponse } from './moderation.js';
-import { ProvenanceVerification, ProvenanceVerifyParams } from './provenance.js';
+import {
+  DatasetManifest,
+  DatasetVerification,
+  DatasetVerifyParams,
+  ProvenanceKeys,
+  ProvenanceVerification,
+  ProvenanceVerifyParams,
+} from './provenance.js';
 import {
   SyntheticEvaluateParams,
   SyntheticEvaluation,
@@ -26,8 +33,13 @@ export const publishedSchemas: Record<string, z.ZodType> = {
   ChatCompletionChunk,
   ImageGenerateParams,
   ImagesResponse,
+  StoredImage,
+  ImageList,
+  ImageDeleted,
   Model,
   ModelList,
+  CatalogModel,
+  CatalogModelList,
   UsageSummary,
   SyntheticJobCreateParams,
   SyntheticJob,
@@ -43,6 +55,10 @@ export const publishedSchemas: Record<string, z.ZodType> = {
   ModerationResponse,
   ProvenanceVerifyParams,
   ProvenanceVerification,
+  DatasetManifest,
+  DatasetVerifyParams,
+  DatasetVerification,
+  ProvenanceKeys,
   ErrorBody,
 };
 
@@ -93,7 +109,27 @@ export function buildOpenApiDocument(serverUrl = 'http://localhost:4000'): Recor
       '/v1/models': {
         get: {
           summary: "List the models the caller's plan includes",
-          responses: { '200': { description: 'The models.', content: json('ModelList') }, ...errors },
+          description:
+            'With `include=locked` the whole catalog is listed instead: each model carries `available` (whether the ' +
+            "caller's plan includes it) and `plans` (the plans on offer that do, cheapest first).",
+          parameters: [
+            {
+              name: 'include',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['locked'] },
+              description: 'locked: also list the models the plan does not include.',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'The models.',
+              content: {
+                'application/json': { schema: { oneOf: [ref('ModelList'), ref('CatalogModelList')] } },
+              },
+            },
+            ...errors,
+          },
         },
       },
       '/v1/models/{id}': {
@@ -129,6 +165,7 @@ export function buildOpenApiDocument(serverUrl = 'http://localhost:4000'): Recor
           },
         },
       },
+      ...imagePaths(),
       '/v1/usage': {
         get: {
           summary: "The caller's plan, today's usage and what remains",
@@ -137,6 +174,38 @@ export function buildOpenApiDocument(serverUrl = 'http://localhost:4000'): Recor
       },
       ...syntheticPaths(),
       ...safetyPaths(),
+    },
+  };
+}
+
+/** The caller's stored images: list them with fresh signed links, delete one. */
+function imagePaths(): Record<string, unknown> {
+  const query = (name: string, schema: Record<string, unknown>, description: string) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema,
+    description,
+  });
+  return {
+    '/v1/images': {
+      get: {
+        summary: "List the caller's images, newest first",
+        description: 'Each image has a fresh signed `url`; prompts are not stored, so none is returned.',
+        parameters: [
+          query('limit', { type: 'integer', minimum: 1, maximum: 100 }, 'Page size (default 20).'),
+          query('cursor', { type: 'string' }, 'The `next_cursor` of the previous page.'),
+        ],
+        responses: { '200': { description: 'A page of images.', content: json('ImageList') }, ...errors },
+      },
+    },
+    '/v1/images/{id}': {
+      delete: {
+        summary: "Delete one of the caller's images and its file",
+        description: "An id that is not the caller's image (another account's included) is a 404.",
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'The image was deleted.', content: json('ImageDeleted') }, ...errors },
+      },
     },
   };
 }
@@ -212,7 +281,10 @@ function syntheticPaths(): Record<string, unknown> {
     '/v1/synthetic/jobs/{id}/records': {
       get: {
         summary: "A job's records with their grades and provenance",
-        description: 'A page of records in seq order; `format=jsonl` or `Accept: application/x-ndjson` streams all.',
+        description:
+          'A page of records in seq order; `format=jsonl` or `Accept: application/x-ndjson` streams all of them ' +
+          "(`limit` and `cursor` then do not apply). A finished job's download carries " +
+          '`Link: </v1/synthetic/jobs/{id}/manifest>; rel="describedby"`: the signed manifest of exactly these bytes.',
         parameters: [
           jobId,
           query('limit', { type: 'integer', minimum: 1, maximum: 1000 }, 'Page size (default 100).'),
@@ -225,6 +297,22 @@ function syntheticPaths(): Record<string, unknown> {
             content: { ...json('SyntheticRecordList'), 'application/x-ndjson': { schema: ref('SyntheticRecord') } },
           },
           ...errors,
+        },
+      },
+    },
+    '/v1/synthetic/jobs/{id}/manifest': {
+      get: {
+        summary: "The signed manifest of a finished job's JSONL download",
+        description:
+          'Describes the bytes `GET /v1/synthetic/jobs/{id}/records?format=jsonl` serves: their SHA-256, the record ' +
+          'count and the job, signed with Ed25519 like image provenance records. Verify it with ' +
+          '`POST /v1/provenance/datasets/verify`, or offline with the keys of `GET /v1/provenance/keys`. ' +
+          'A job that is still queued or running has no manifest yet: 409 job_not_finished.',
+        parameters: [jobId],
+        responses: {
+          '200': { description: 'The manifest.', content: json('DatasetManifest') },
+          ...errors,
+          '409': { description: 'The job is still queued or running (job_not_finished).', content: json('ErrorBody') },
         },
       },
     },
@@ -245,7 +333,7 @@ function syntheticPaths(): Record<string, unknown> {
   };
 }
 
-/** Content moderation and provenance verification. */
+/** Content moderation, provenance verification and the verification keys. */
 function safetyPaths(): Record<string, unknown> {
   return {
     '/v1/moderations': {
@@ -275,6 +363,27 @@ function safetyPaths(): Record<string, unknown> {
           },
         },
         responses: { '200': { description: 'The verdict.', content: json('ProvenanceVerification') }, ...errors },
+      },
+    },
+    '/v1/provenance/datasets/verify': {
+      post: {
+        summary: 'Check that a JSONL export is exactly the dataset its signed manifest describes',
+        description:
+          'Send the manifest with the export as text (`jsonl`) or, for exports larger than a request body may be, ' +
+          'the SHA-256 of its bytes (`jsonl_sha256`). A dataset that is not valid is still a 200 answer, with ' +
+          '`valid: false` and the reason.',
+        requestBody: { required: true, content: json('DatasetVerifyParams') },
+        responses: { '200': { description: 'The verdict.', content: json('DatasetVerification') }, ...errors },
+      },
+    },
+    '/v1/provenance/keys': {
+      get: {
+        summary: "The deployment's public verification keys (a JWK Set)",
+        description:
+          'Ed25519 keys (`kty: OKP`, `crv: Ed25519`, `x` base64url) with their `kid`s; the first signs, all verify. ' +
+          'Public: anyone can fetch them and verify images and manifests without trusting the gateway.',
+        security: [],
+        responses: { '200': { description: 'The keys.', content: json('ProvenanceKeys') } },
       },
     },
   };

@@ -14,7 +14,8 @@ export type IdPrefix =
   | 'msg'
   | 'aud'
   | 'mtr'
-  | 'req';
+  | 'req'
+  | 'flg';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /** API keys are `sk-sw-` + 32 random bytes in base64url. */
 export const API_KEY_PREFIX = 'sk-sw-';
@@ -21,9 +21,12 @@ export function isWellFormedApiKey(key: string): boolean {
   return API_KEY_SHAPE.test(key);
 }
 
-/** Keys are long random strings, so one SHA-256 is enough; they are never stored themselves. */
+/**
+ * Keys are long random strings, so one SHA-256 is enough; they are never stored themselves. The
+ * one-shot `hash` costs less than half of a Hash object's setup on every authenticated request.
+ */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 export function apiKeyPrefix(key: string): string {

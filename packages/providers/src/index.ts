@@ -7,7 +7,14 @@ export {
   parseProvidersFromEnv,
 } from './config.js';
 export { createLocalProvider, LOCAL_MODELS, type LocalProvider, type LocalProviderOptions } from './local/adapter.js';
-export { type BrownOptions, brownFiles, type CorpusSplit, HELDOUT_EVERY, loadBrownSentences } from './local/corpus.js';
+export {
+  type BrownOptions,
+  brownFiles,
+  type CorpusSplit,
+  HELDOUT_EVERY,
+  loadBrownDocuments,
+  loadBrownSentences,
+} from './local/corpus.js';
 export { type CanvasDetail, type CanvasOptions, renderCanvas } from './local/image.js';
 export {
   NgramModel,
@@ -17,7 +24,7 @@ export {
   trainNgram,
   UNKNOWN_WORD,
 } from './local/ngram.js';
-export { crc32, encodePng, type RgbImage } from './local/png.js';
+export { encodePng, type RgbImage } from './local/png.js';
 export { hashString, mixSeeds, type Rng, seededRandom } from './local/random.js';
 export { createOpenAICompatibleProvider, type OpenAICompatibleOptions } from './openai-compatible/adapter.js';
 export { OPENAI_COMPATIBLE_PRESETS, type OpenAICompatiblePreset } from './openai-compatible/presets.js';

@@ -37,6 +37,11 @@ export interface ProviderCapabilities {
   stream: boolean;
   images: boolean;
   tools: boolean;
+  /**
+   * Honours `response_format: { type: 'json_schema' }`: the reply is JSON that validates against the
+   * schema. Unset where it is unknown or depends on the upstream model; callers then ask in the prompt.
+   */
+  jsonSchema?: boolean;
 }
 
 export interface ProviderAdapter {

@@ -178,7 +178,7 @@ describe('client.chat.completions.create', () => {
 describe('resources', () => {
   it('reaches each endpoint with the right method and path', async () => {
     const { client: sdk, requests } = client(
-      Array.from({ length: 11 }, () => jsonResponse(200, { id: 'x', data: [] })),
+      Array.from({ length: 14 }, () => jsonResponse(200, { id: 'x', data: [] })),
     );
     await sdk.models.list();
     await sdk.models.retrieve('org/model 1');
@@ -191,6 +191,9 @@ describe('resources', () => {
     await sdk.synthetic.jobs.records('job_1', { cursor: 'c2' });
     await sdk.synthetic.evaluate({ records: [] });
     await sdk.synthetic.lab({ experiment: 'gaussian', generations: 3 });
+    await sdk.synthetic.jobs.manifest('job_1');
+    await sdk.provenance.datasets.verify({ manifest: {}, jsonl_sha256: 'a'.repeat(64) });
+    await sdk.provenance.keys();
     expect(requests.map((request) => `${request.method} ${request.url.replace('https://gw.test/v1', '')}`)).toEqual([
       'GET /models',
       'GET /models/org%2Fmodel%201',
@@ -203,6 +206,9 @@ describe('resources', () => {
       'GET /synthetic/jobs/job_1/records?cursor=c2',
       'POST /synthetic/evaluate',
       'POST /synthetic/lab',
+      'GET /synthetic/jobs/job_1/manifest',
+      'POST /provenance/datasets/verify',
+      'GET /provenance/keys',
     ]);
   });
 

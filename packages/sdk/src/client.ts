@@ -5,6 +5,8 @@ import { realScheduler } from './internal/scheduler.js';
 import { Chat } from './resources/chat.js';
 import { Images } from './resources/images.js';
 import { Models } from './resources/models.js';
+import { Provenance } from './resources/provenance.js';
+import { Safety } from './resources/safety.js';
 import { Synthetic } from './resources/synthetic.js';
 import { Usage } from './resources/usage.js';
 
@@ -46,6 +48,10 @@ export class Synthwell {
   readonly images: Images;
   readonly usage: Usage;
   readonly synthetic: Synthetic;
+  /** Signing keys, and verification of synthetic-data downloads against their manifests. */
+  readonly provenance: Provenance;
+  /** Admins only: per-plan content policies and flagged decisions. */
+  readonly safety: Safety;
 
   constructor(options: ClientOptions = {}) {
     this.baseURL = (options.baseURL ?? readEnv('SYNTHWELL_BASE_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
@@ -72,6 +78,8 @@ export class Synthwell {
     this.images = new Images(http);
     this.usage = new Usage(http);
     this.synthetic = new Synthetic(http);
+    this.provenance = new Provenance(http);
+    this.safety = new Safety(http);
   }
 }
 

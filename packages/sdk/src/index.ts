@@ -1,21 +1,43 @@
 import { Synthwell } from './client.js';
 
 export type {
+  CatalogModel,
+  CatalogModelList,
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParams,
   ChatMessage,
   CompletionUsage,
   ContentPart,
+  DatasetManifest,
+  DatasetReason,
+  DatasetVerification,
   ErrorBody,
   FinishReason,
+  ImageDeleted,
   ImageGenerateParams,
+  ImageList,
+  ImageListParams,
   ImageSize,
   ImagesResponse,
   Model,
   ModelKind,
   ModelList,
   ModelTier,
+  PlanRef,
+  ProvenanceKeys,
+  ProvenancePublicKey,
+  SafetyAction,
+  SafetyCategory,
+  SafetyFlag,
+  SafetyFlagList,
+  SafetyFlagListParams,
+  SafetyPlanPolicy,
+  SafetyPolicy,
+  SafetyPolicyList,
+  SafetyPolicyUpdate,
+  SafetySurface,
+  StoredImage,
   ToolCall,
   UsageSummary,
 } from '@synthwell/contracts';
@@ -46,7 +68,9 @@ export {
   Completions,
 } from './resources/chat.js';
 export { Images } from './resources/images.js';
-export { Models } from './resources/models.js';
+export { type ModelListParams, Models } from './resources/models.js';
+export { Datasets, type DatasetVerifyParams, Provenance } from './resources/provenance.js';
+export { Flags, Policies, Safety } from './resources/safety.js';
 export {
   Jobs,
   Synthetic,

@@ -28,9 +28,9 @@ export function hashString32(text: string, seed: number): number {
   return fmix32(h ^ text.length);
 }
 
-/** Hex SHA-256 of a string's UTF-8 bytes. */
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/** Hex SHA-256 of a string's UTF-8 bytes, or of bytes. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 /** JSON with object keys sorted, so equal values always serialise (and hash) the same way. */

@@ -12,6 +12,8 @@ export * from './lab/gaussian.js';
 export * from './lab/language-model.js';
 export * from './lab/ngram.js';
 export * from './lab/regression.js';
+export * from './lab/runner.js';
+export * from './lab/steps.js';
 export * from './metrics/corpus.js';
 export * from './metrics/divergence.js';
 export * from './metrics/diversity.js';

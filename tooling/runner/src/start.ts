@@ -88,6 +88,7 @@ async function main(): Promise<void> {
         IMAGE_STORAGE_DIR: process.env.IMAGE_STORAGE_DIR ?? join(home, 'images'),
         MODEL_CACHE_DIR: process.env.MODEL_CACHE_DIR ?? join(home, 'models'),
         USAGE_JOURNAL_DIR: process.env.USAGE_JOURNAL_DIR ?? join(home, 'journal'),
+        PROVENANCE_KEY_DIR: process.env.PROVENANCE_KEY_DIR ?? join(home, 'keys'),
       },
     },
     {

@@ -14,10 +14,12 @@ import { PlansModule } from '../plans/plans.module.js';
 import { UsageModule } from '../usage/usage.module.js';
 import type { AdminContext } from './admin.context.js';
 import { AdminGuard } from './admin.guard.js';
+import { AdminModelsService } from './admin-models.service.js';
 import { AdminStatsService } from './admin-stats.service.js';
 import { AdminUsersService } from './admin-users.service.js';
 import { AuditResolver } from './audit.resolver.js';
 import { formatGraphqlErrors } from './graphql.errors.js';
+import { ModelsResolver } from './models.resolver.js';
 import { PlansResolver } from './plans.resolver.js';
 import { complexityLimit, MAX_QUERY_DEPTH } from './query-limits.js';
 import { SubscriptionsResolver } from './subscriptions.resolver.js';
@@ -76,7 +78,9 @@ const requireAdmin: preExecutionHookHandler = (_schema, document, mercuriusConte
     AdminGuard,
     AdminUsersService,
     AdminStatsService,
+    AdminModelsService,
     PlansResolver,
+    ModelsResolver,
     UsersResolver,
     SubscriptionsResolver,
     UsageResolver,

@@ -14,6 +14,10 @@ export enum ModelTierEnum {
   standard = 'standard',
   premium = 'premium',
 }
+export enum ModelKindEnum {
+  chat = 'chat',
+  image = 'image',
+}
 export enum FeatureEnum {
   chat = 'chat',
   image = 'image',
@@ -38,6 +42,7 @@ export enum UsageDimensionEnum {
 registerEnumType(RoleEnum, { name: 'Role' });
 registerEnumType(PlanIntervalEnum, { name: 'PlanInterval' });
 registerEnumType(ModelTierEnum, { name: 'ModelTier' });
+registerEnumType(ModelKindEnum, { name: 'ModelKind' });
 registerEnumType(FeatureEnum, { name: 'Feature' });
 registerEnumType(SubscriptionStatusEnum, { name: 'SubscriptionStatus' });
 registerEnumType(UsageDimensionEnum, { name: 'UsageDimension', description: 'What usage totals are grouped by.' });
@@ -87,7 +92,11 @@ export class UserModel {
   @Field() createdAt!: Date;
 }
 
-@ObjectType('Subscription')
+/**
+ * Named `BillingSubscription`, not `Subscription`: Nest treats resolvers of a type called `Subscription` as
+ * the GraphQL root subscription type, so its field resolvers (plan, user) were never called and answered null.
+ */
+@ObjectType('BillingSubscription', { description: "A user's subscription to a plan, as Stripe last reported it." })
 export class SubscriptionModel {
   @Field(() => ID) id!: string;
   @Field() userId!: string;
@@ -99,6 +108,32 @@ export class SubscriptionModel {
   @Field() cancelAtPeriodEnd!: boolean;
   @Field(() => Date, { nullable: true }) canceledAt!: Date | null;
   @Field(() => Date, { nullable: true }) graceUntil!: Date | null;
+  @Field() createdAt!: Date;
+  @Field() updatedAt!: Date;
+}
+
+@ObjectType('ModelRoute', { description: 'One way to serve a model: a provider and the model name it knows.' })
+export class ModelRouteModel {
+  @Field(() => ID) id!: string;
+  @Field() modelId!: string;
+  @Field() provider!: string;
+  @Field() upstreamModel!: string;
+  @Field(() => Int, { description: 'Lower runs first; routes of equal order share traffic by weight.' }) order!: number;
+  @Field(() => Int) weight!: number;
+  @Field() enabled!: boolean;
+}
+
+@ObjectType('Model', { description: 'A model of the catalog the gateways serve, with its routes.' })
+export class CatalogModelModel {
+  @Field(() => ID) id!: string;
+  @Field(() => ModelKindEnum) kind!: ModelKindEnum;
+  @Field(() => ModelTierEnum) tier!: ModelTierEnum;
+  @Field() displayName!: string;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field() ownedBy!: string;
+  @Field(() => Int, { nullable: true }) contextWindow!: number | null;
+  @Field({ description: 'Disabled models are not listed or served by any gateway.' }) enabled!: boolean;
+  @Field(() => [ModelRouteModel], { description: 'By order, then id.' }) routes!: ModelRouteModel[];
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
 }
@@ -170,4 +205,11 @@ export class UpdatePlanInput {
   @Field(() => [ModelTierEnum], { nullable: true }) modelTiers?: ModelTierEnum[];
   @Field({ nullable: true }) overageEnabled?: boolean;
   @Field(() => String, { nullable: true }) stripeMeterEventName?: string | null;
+}
+
+@InputType({ description: 'Only the fields given change.' })
+export class UpdateModelRouteInput {
+  @Field(() => Int, { nullable: true }) order?: number;
+  @Field(() => Int, { nullable: true }) weight?: number;
+  @Field({ nullable: true }) enabled?: boolean;
 }

@@ -4,6 +4,7 @@ import type { AuthService } from '../auth/auth.service.js';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../auth/cookies.js';
 import type { ClientInfo, CurrentSession, SessionService } from '../auth/session.service.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
+import type { InvoicesService } from '../invoices/invoices.service.js';
 import type { KeysService } from '../keys/keys.service.js';
 import type { PlansService } from '../plans/plans.service.js';
 import type { SubscriptionsService } from '../plans/subscriptions.service.js';
@@ -19,6 +20,7 @@ export interface TrpcServices {
   plans: PlansService;
   subscriptions: SubscriptionsService;
   checkout: CheckoutService;
+  invoices: InvoicesService;
   usage: UsageService;
   overage: OverageReporter;
   conversations: ConversationsService;

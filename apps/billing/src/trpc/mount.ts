@@ -8,6 +8,7 @@ import { SessionService } from '../auth/session.service.js';
 import type { BillingConfig } from '../config/env.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { LOGGER } from '../core/tokens.js';
+import { InvoicesService } from '../invoices/invoices.service.js';
 import { KeysService } from '../keys/keys.service.js';
 import { PlansService } from '../plans/plans.service.js';
 import { SubscriptionsService } from '../plans/subscriptions.service.js';
@@ -15,6 +16,7 @@ import { CheckoutService } from '../stripe/checkout.service.js';
 import { OverageReporter } from '../usage/overage.reporter.js';
 import { UsageService } from '../usage/usage.service.js';
 import { contextFactory, type TrpcServices } from './context.js';
+import { keepTrpcErrorShape } from './http-errors.js';
 import { type AppRouter, appRouter } from './router.js';
 
 /** Serves the tRPC router at /trpc on the Nest app's Fastify instance, with services from the Nest container. */
@@ -26,6 +28,7 @@ export function mountTrpc(app: INestApplication, config: BillingConfig): void {
     plans: app.get(PlansService),
     subscriptions: app.get(SubscriptionsService),
     checkout: app.get(CheckoutService),
+    invoices: app.get(InvoicesService),
     usage: app.get(UsageService),
     overage: app.get(OverageReporter),
     conversations: app.get(ConversationsService),
@@ -33,15 +36,19 @@ export function mountTrpc(app: INestApplication, config: BillingConfig): void {
   };
   const logger = app.get<Logger>(LOGGER);
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-  void fastify.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      createContext: contextFactory(services, config.publicUrl),
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR')
-          logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
-      },
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  // Its own scope, so its error handler covers /trpc only.
+  void fastify.register(async (scope) => {
+    keepTrpcErrorShape(scope, logger);
+    await scope.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        createContext: contextFactory(services, config.publicUrl),
+        onError({ error, path }) {
+          if (error.code === 'INTERNAL_SERVER_ERROR')
+            logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
+        },
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    });
   });
 }

@@ -1,6 +1,7 @@
 import { adminRouter } from './routers/admin.router.js';
 import { authRouter } from './routers/auth.router.js';
 import { conversationsRouter } from './routers/conversations.router.js';
+import { invoicesRouter } from './routers/invoices.router.js';
 import { keysRouter } from './routers/keys.router.js';
 import { plansRouter } from './routers/plans.router.js';
 import { subscriptionRouter } from './routers/subscription.router.js';
@@ -13,6 +14,7 @@ export const appRouter = router({
   keys: keysRouter,
   plans: plansRouter,
   subscription: subscriptionRouter,
+  invoices: invoicesRouter,
   usage: usageRouter,
   conversations: conversationsRouter,
   admin: adminRouter,

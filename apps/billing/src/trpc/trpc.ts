@@ -6,8 +6,12 @@ import { describeIssues } from '../core/validation.js';
 import type { TrpcContext } from './context.js';
 
 const t = initTRPC.context<TrpcContext>().create({
-  /** Input errors read as one line per field, with the field errors alongside for forms. */
-  errorFormatter({ shape, error }) {
+  /**
+   * Input errors read as one line per field, with the field errors alongside for forms. No error
+   * carries a stack trace, whatever NODE_ENV says: it names our files and libraries.
+   */
+  errorFormatter({ shape: withStack, error }) {
+    const shape = { ...withStack, data: { ...withStack.data, stack: undefined } };
     const cause = error.cause;
     if (cause instanceof ZodError && error.code === 'BAD_REQUEST') {
       return {
@@ -18,7 +22,7 @@ const t = initTRPC.context<TrpcContext>().create({
     }
     if (error.code === 'INTERNAL_SERVER_ERROR') {
       // The cause is logged (see mount.ts); its message may carry database details, so it stays here.
-      return { ...shape, message: 'Internal server error.', data: { ...shape.data, stack: undefined } };
+      return { ...shape, message: 'Internal server error.' };
     }
     if (cause instanceof BillingError && cause.retryAfterSeconds !== undefined) {
       return { ...shape, data: { ...shape.data, retryAfterSeconds: cause.retryAfterSeconds } };

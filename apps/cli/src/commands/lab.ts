@@ -4,8 +4,9 @@ import {
   type SyntheticLabParams,
   type SyntheticLabResult,
 } from '@synthwell/contracts';
+import { runLabExperiment } from '@synthwell/synthetic';
 import { type Command, type Io, UsageError } from '../cli.js';
-import { runExperiment } from '../lab/experiments.js';
+import { localLabEnvironment } from '../lab/environment.js';
 import { fixed, formatTable } from '../table.js';
 
 const EXPERIMENTS = ['gaussian', 'regression', 'ngram'] as const;
@@ -51,7 +52,9 @@ export const labCommand: Command = {
       throw new UsageError(`--experiment must be one of ${EXPERIMENTS.join(', ')}`);
     }
     const chosen = experiment ? [experiment as Experiment] : [...EXPERIMENTS];
-    const results = chosen.map((name) => runExperiment(requestFor(name, values, chosen)));
+    const requests = chosen.map((name) => requestFor(name, values, chosen));
+    const results: SyntheticLabResult[] = [];
+    for (const request of requests) results.push(await runLabExperiment(request, localLabEnvironment));
     if (values.json) io.stdout.write(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
     else io.stdout.write(`${results.map(render).join('\n\n')}\n`);
     return 0;

@@ -12,6 +12,9 @@ type KeyLookup =
   | { ok: true; userId: string; apiKeyId: string; role: 'user' | 'admin'; expiresAt: number | null }
   | { ok: false; code: ErrorCode; message: string };
 
+/** Whether a session token's account may still act. */
+type AccountStatus = 'active' | 'disabled' | 'missing';
+
 /** How often a key's `last_used_at` is written at most; it is a hint for users, not an audit trail. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
@@ -35,12 +38,14 @@ function toCallerPlan(plan: Plan): CallerPlan {
 /**
  * Resolves `Authorization: Bearer …` to a Caller. API keys are looked up by SHA-256 hash and cached
  * (found or not) for at most AUTH_CACHE_TTL_MS, so a revoked key stops working within that time on
- * every replica. Session tokens are verified offline with the shared secret.
+ * every replica. Session tokens are verified offline with the shared secret, and their account is
+ * looked up (cached the same way) so a disabled or deleted account's tokens stop working too.
  */
 @Injectable()
 export class AuthService {
   private readonly keys: TtlCache<KeyLookup>;
   private readonly plans: TtlCache<CallerPlan>;
+  private readonly accounts: TtlCache<AccountStatus>;
   private readonly lastUsedWrites = new Map<string, number>();
 
   constructor(
@@ -49,6 +54,7 @@ export class AuthService {
   ) {
     this.keys = new TtlCache(config.AUTH_CACHE_TTL_MS);
     this.plans = new TtlCache(config.AUTH_CACHE_TTL_MS);
+    this.accounts = new TtlCache(config.AUTH_CACHE_TTL_MS);
   }
 
   async authenticate(authorization: string | undefined): Promise<Caller> {
@@ -70,12 +76,16 @@ export class AuthService {
     return this.fromApiKey(token);
   }
 
-  /** Forgets cached plans and keys, e.g. when told that a plan or a key changed. */
+  /** Forgets cached plans, accounts and keys, e.g. when told that a plan, an account or a key changed. */
   invalidate(scope: { userId?: string; keyHash?: string } = {}): void {
-    if (scope.userId) this.plans.delete(scope.userId);
+    if (scope.userId) {
+      this.plans.delete(scope.userId);
+      this.accounts.delete(scope.userId);
+    }
     if (scope.keyHash) this.keys.delete(scope.keyHash);
     if (!scope.userId && !scope.keyHash) {
       this.plans.clear();
+      this.accounts.clear();
       this.keys.clear();
     }
   }
@@ -92,7 +102,18 @@ export class AuthService {
       throw GatewayError.unauthorized(message, ErrorCode.invalidSessionToken);
     }
     const { sub, role } = result.claims;
+    const status = await this.accounts.getOrLoad(sub, () => this.lookupAccount(sub));
+    if (status !== 'active') {
+      const message = status === 'disabled' ? 'This account is disabled.' : 'The session token is invalid.';
+      throw GatewayError.unauthorized(message, ErrorCode.invalidSessionToken);
+    }
     return { userId: sub, apiKeyId: null, role, plan: await this.planFor(sub) };
+  }
+
+  private async lookupAccount(userId: string): Promise<AccountStatus> {
+    const user = await this.db.user.findUnique({ where: { id: userId }, select: { disabledAt: true } });
+    if (!user) return 'missing';
+    return user.disabledAt ? 'disabled' : 'active';
   }
 
   private async fromApiKey(key: string): Promise<Caller> {

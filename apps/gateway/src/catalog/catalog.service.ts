@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Model as ApiModel, ModelKind, ModelTier } from '@synthwell/contracts';
+import type { Model as ApiModel, ModelKind, ModelTier, PlanRef } from '@synthwell/contracts';
 import type { Db } from '@synthwell/db';
 import type { Logger } from '@synthwell/server';
 import type { GatewayConfig } from '../config/env.js';
@@ -22,6 +22,11 @@ export interface CatalogModel {
   routes: CatalogRoute[];
 }
 
+/** A plan on offer and the model tiers it includes, to say which plans unlock a model. */
+export interface PlanOffer extends PlanRef {
+  modelTiers: ModelTier[];
+}
+
 /**
  * The model catalog from the database, held in memory and refreshed in the background so no
  * request waits on it. Admin changes reach every replica within CATALOG_REFRESH_MS.
@@ -29,6 +34,7 @@ export interface CatalogModel {
 @Injectable()
 export class CatalogService implements OnModuleDestroy {
   private models = new Map<string, CatalogModel>();
+  private offers: PlanOffer[] = [];
   private timer: NodeJS.Timeout | undefined;
   private loaded = false;
 
@@ -65,12 +71,24 @@ export class CatalogService implements OnModuleDestroy {
     return [...this.models.values()];
   }
 
+  /** The plans on offer (not archived), cheapest first, refreshed with the catalog. */
+  plansOnOffer(): readonly PlanOffer[] {
+    return this.offers;
+  }
+
   async refresh(): Promise<void> {
-    const rows = await this.db.model.findMany({
-      where: { enabled: true },
-      include: { routes: { where: { enabled: true }, orderBy: [{ order: 'asc' }, { id: 'asc' }] } },
-      orderBy: { id: 'asc' },
-    });
+    const [rows, plans] = await Promise.all([
+      this.db.model.findMany({
+        where: { enabled: true },
+        include: { routes: { where: { enabled: true }, orderBy: [{ order: 'asc' }, { id: 'asc' }] } },
+        orderBy: { id: 'asc' },
+      }),
+      this.db.plan.findMany({
+        where: { archivedAt: null },
+        select: { id: true, slug: true, name: true, modelTiers: true },
+        orderBy: [{ priceCents: 'asc' }, { createdAt: 'asc' }],
+      }),
+    ]);
     const next = new Map<string, CatalogModel>();
     for (const row of rows) {
       next.set(row.id, {
@@ -104,6 +122,7 @@ export class CatalogService implements OnModuleDestroy {
       });
     }
     this.models = next;
+    this.offers = plans;
     this.loaded = true;
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ChatController } from './chat.controller.js';
+import { ChatRoute } from './chat.route.js';
 import { ChatService } from './chat.service.js';
 
-@Module({ controllers: [ChatController], providers: [ChatService] })
+/** Chat completions. The route is registered on Fastify by `bootstrap` (see ChatRoute), not as a controller. */
+@Module({ providers: [ChatService, ChatRoute], exports: [ChatRoute] })
 export class ChatModule {}

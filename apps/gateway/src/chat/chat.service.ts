@@ -11,6 +11,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { GatewayConfig } from '../config/env.js';
 import type { Caller } from '../core/caller.js';
+import { clientClosed } from '../core/client-closed.js';
+import { overheadMs } from '../core/overhead.js';
 import { GATEWAY_CONFIG } from '../core/tokens.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { toGatewayError } from '../errors/openai-exception.filter.js';
@@ -23,14 +25,6 @@ import { SafetyService } from '../safety/safety.service.js';
 import { SseWriter } from '../streaming/sse.js';
 
 type StreamStart = { iterator: AsyncIterator<ChatCompletionChunk>; first: IteratorResult<ChatCompletionChunk> };
-
-/** Thrown into the upstream call when the client goes away, so the provider stops generating. */
-class ClientClosedError extends Error {
-  constructor() {
-    super('The client closed the connection.');
-    this.name = 'ClientClosedError';
-  }
-}
 
 /**
  * Chat completions, plain and streamed. Usage is always metered: from the upstream's report when it
@@ -67,26 +61,26 @@ export class ChatService {
     reply: FastifyReply,
   ): Promise<ChatCompletion> {
     const model = resolveModel(this.catalog, caller, params.model, 'chat');
-    params = this.safety.screenChatPrompt(caller, request.id, params);
+    params = await this.safety.screenChatPrompt(caller, request.id, params);
     const admission = await this.policy.admit(caller, chatDemand(params), reply);
-    const abort = abortOnClientClose(reply);
+    const signal = clientClosed(reply);
     const started = performance.now();
     let provider: string | null = null;
     try {
-      const routed = await this.router.run(model, abort.signal, (adapter, route) =>
-        adapter.chat({ ...params, model: route.upstreamModel, stream: false }, this.context(request.id, abort.signal)),
+      const routed = await this.router.run(model, signal, (adapter, route) =>
+        adapter.chat({ ...params, model: route.upstreamModel, stream: false }, this.context(request.id, signal)),
       );
       provider = routed.route.provider;
       request.upstreamMs = routed.upstreamMs;
       const completion = this.safety.screenCompletion(caller, request.id, { ...routed.result, model: model.id });
       completion.usage = this.usageOf(params, completion);
-      this.meter(caller, request.id, model.id, provider, completion.usage, started, 200, 'ok', admission);
+      await this.meter(caller, request.id, model.id, provider, completion.usage, started, 200, 'ok', admission);
       return completion;
     } catch (error) {
-      const failure = abort.signal.aborted ? null : toGatewayError(error);
+      const failure = signal.aborted ? null : toGatewayError(error);
       if (failure) await admission.refundUnits();
       const outcome = failure ? 'upstream_error' : 'client_closed';
-      this.meter(
+      await this.meter(
         caller,
         request.id,
         model.id,
@@ -98,8 +92,6 @@ export class ChatService {
         admission,
       );
       throw failure ?? error;
-    } finally {
-      abort.dispose();
     }
   }
 
@@ -110,15 +102,15 @@ export class ChatService {
     reply: FastifyReply,
   ): Promise<void> {
     const model = resolveModel(this.catalog, caller, params.model, 'chat');
-    params = this.safety.screenChatPrompt(caller, request.id, params);
+    params = await this.safety.screenChatPrompt(caller, request.id, params);
     const admission = await this.policy.admit(caller, chatDemand(params), reply);
     const includeUsage = params.stream_options?.include_usage === true;
-    const abort = abortOnClientClose(reply);
+    const signal = clientClosed(reply);
     const started = performance.now();
     const sse = new SseWriter(reply.raw, this.config.SSE_KEEPALIVE_MS);
     const headers = () => ({
       ...(reply.getHeaders() as Record<string, string>),
-      'x-synthwell-overhead-ms': overheadMs(request, started).toFixed(3),
+      'x-synthwell-overhead-ms': overheadMs(request).toFixed(3),
     });
     reply.hijack();
 
@@ -127,27 +119,36 @@ export class ChatService {
     const early = setTimeout(() => sse.open(headers()), this.config.SSE_KEEPALIVE_MS);
     let routed: Awaited<ReturnType<RouterService['run']>> & { result: StreamStart };
     try {
-      routed = await this.router.run(model, abort.signal, async (adapter, route) => {
+      routed = await this.router.run(model, signal, async (adapter, route) => {
         const iterator = adapter
           .chatStream(
             { ...params, model: route.upstreamModel, stream: true, stream_options: { include_usage: true } },
-            this.context(request.id, abort.signal),
+            this.context(request.id, signal),
           )
           [Symbol.asyncIterator]();
         return { iterator, first: await iterator.next() } satisfies StreamStart;
       });
     } catch (error) {
       clearTimeout(early);
-      abort.dispose();
-      if (abort.signal.aborted) {
-        this.meter(caller, request.id, model.id, null, zeroUsage(), started, 499, 'client_closed', admission);
+      if (signal.aborted) {
+        await this.meter(caller, request.id, model.id, null, zeroUsage(), started, 499, 'client_closed', admission);
         sse.end();
         return;
       }
       const failure = toGatewayError(error);
       await admission.refundUnits();
-      this.meter(caller, request.id, model.id, null, zeroUsage(), started, failure.status, 'upstream_error', admission);
-      this.metrics.errors.inc({ type: failure.type, code: failure.code ?? 'none' });
+      await this.meter(
+        caller,
+        request.id,
+        model.id,
+        null,
+        zeroUsage(),
+        started,
+        failure.status,
+        'upstream_error',
+        admission,
+      );
+      this.metrics.errors.labels(failure.type, failure.code ?? 'none').inc();
       if (sse.opened) {
         sse.error(failure.toBody());
         sse.end();
@@ -167,12 +168,12 @@ export class ChatService {
 
     const delivered: string[] = [];
     let reported: CompletionUsage | null = null;
-    const iterator = this.safety.guardStream(caller, request.id, routed.result);
+    const iterator = this.safety.guardStream(caller, request.id, routed.result, model.id);
     const provider = routed.route.provider;
-    const settle = (outcome: string, status: number) => {
+    const settle = async (outcome: string, status: number) => {
       // A completed stream is billed as the upstream reported; a cut one by what the client received.
       const usage = outcome === 'ok' && reported ? reported : this.countedUsage(params, delivered.join(''));
-      this.meter(caller, request.id, model.id, provider, usage, started, status, outcome, admission);
+      await this.meter(caller, request.id, model.id, provider, usage, started, status, outcome, admission);
       return usage;
     };
     try {
@@ -184,11 +185,11 @@ export class ChatService {
           if (!sse.send({ ...chunk, model: model.id, usage: includeUsage ? (chunk.usage ?? null) : undefined })) break;
         }
       }
-      if (abort.signal.aborted || sse.closed) {
-        settle('client_closed', 499);
+      if (signal.aborted || sse.closed) {
+        await settle('client_closed', 499);
       } else {
         // Metered before [DONE]: the record is durable before the client sees the end of the answer.
-        const usage = settle('ok', 200);
+        const usage = await settle('ok', 200);
         if (includeUsage && !reported) {
           sse.send({
             id: `chatcmpl-${request.id}`,
@@ -202,18 +203,17 @@ export class ChatService {
         sse.done();
       }
     } catch (error) {
-      if (abort.signal.aborted) {
-        settle('client_closed', 499);
+      if (signal.aborted) {
+        await settle('client_closed', 499);
       } else {
         const failure = error instanceof GatewayError ? error : this.router.toClientError(error);
-        this.metrics.errors.inc({ type: failure.type, code: failure.code ?? 'none' });
-        settle('upstream_error', failure.status);
+        this.metrics.errors.labels(failure.type, failure.code ?? 'none').inc();
+        await settle('upstream_error', failure.status);
         sse.error(failure.toBody());
       }
       await iterator.return?.().catch(() => undefined);
     } finally {
       sse.end();
-      abort.dispose();
     }
   }
 
@@ -240,11 +240,11 @@ export class ChatService {
     status: number,
     outcome: string,
     admission: Admission,
-  ): void {
+  ): Promise<void> {
     void admission.settleTokens(usage.total_tokens);
-    this.metrics.tokens.inc({ model, direction: 'prompt' }, usage.prompt_tokens);
-    this.metrics.tokens.inc({ model, direction: 'completion' }, usage.completion_tokens);
-    this.ledger.record({
+    this.metrics.tokens.labels(model, 'prompt').inc(usage.prompt_tokens);
+    this.metrics.tokens.labels(model, 'completion').inc(usage.completion_tokens);
+    return this.ledger.recordBatched({
       requestId,
       userId: caller.userId,
       apiKeyId: caller.apiKeyId,
@@ -280,21 +280,4 @@ export function chatDemand(params: ChatCompletionCreateParams): Demand {
 
 function zeroUsage(): CompletionUsage {
   return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-}
-
-/** The gateway's own time so far: elapsed since arrival minus time spent waiting on upstreams. */
-export function overheadMs(request: FastifyRequest, _started?: number): number {
-  const elapsed = request.startedAt ? Number(process.hrtime.bigint() - request.startedAt) / 1e6 : 0;
-  return Math.max(0, elapsed - (request.upstreamMs ?? 0));
-}
-
-/** An AbortController that fires when the client's connection closes before the response ends. */
-export function abortOnClientClose(reply: FastifyReply): AbortController & { dispose(): void } {
-  const controller = new AbortController() as AbortController & { dispose(): void };
-  const onClose = () => {
-    if (!reply.raw.writableFinished) controller.abort(new ClientClosedError());
-  };
-  reply.raw.once('close', onClose);
-  controller.dispose = () => reply.raw.off('close', onClose);
-  return controller;
 }

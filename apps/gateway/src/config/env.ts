@@ -29,6 +29,10 @@ export const GatewayEnv = z.object({
   /** Train the offline chat models on only this many corpus files (fast tests); all when unset. */
   LOCAL_TRAINING_FILES: z.coerce.number().int().positive().optional(),
   BODY_LIMIT_BYTES: env.positiveInt(4 * 1024 * 1024),
+  /** The whole request, body included, must arrive within this (408 after); streamed responses are not cut. */
+  REQUEST_TIMEOUT_MS: env.positiveInt(30_000),
+  /** The request's headers must arrive within this (at most REQUEST_TIMEOUT_MS); slow-loris clients get 408. */
+  HEADERS_TIMEOUT_MS: env.positiveInt(10_000),
   UPSTREAM_CONNECT_TIMEOUT_MS: env.positiveInt(5_000),
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: env.positiveInt(60_000),
   UPSTREAM_TOTAL_TIMEOUT_MS: env.positiveInt(600_000),
@@ -50,6 +54,8 @@ export const GatewayEnv = z.object({
     .default('synthetic-jobs'),
   /** How long a BullMQ worker that stopped answering keeps its job before another worker resumes it. */
   SYNTHETIC_LOCK_MS: env.positiveInt(30_000),
+  /** Where a `worker.main.js` process answers /healthz and /readyz (on GATEWAY_HOST); 0 turns it off. */
+  SYNTHETIC_WORKER_HEALTH_PORT: env.port(8081),
   /** Names this replica's journal; defaults to the port. Must be unique per replica sharing a journal dir. */
   INSTANCE_ID: z
     .string()
@@ -57,10 +63,23 @@ export const GatewayEnv = z.object({
     .optional(),
   /** A JSON file of per-plan content policies ({ "default": {...}, "free": {...} }); built-in policy when unset. */
   SAFETY_POLICY_FILE: z.string().optional(),
+  /** How often each replica re-reads admins' content policies: the staleness bound when Redis is absent or missed a message. */
+  SAFETY_POLICY_RELOAD_MS: env.positiveInt(5_000),
+  /** Flagged decisions older than this many days are deleted hourly; 0 keeps them forever. */
+  SAFETY_FLAG_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
   /** Provenance signing keys, `kid:base64 PKCS8 Ed25519` comma-separated: the first signs, all verify. */
   PROVENANCE_SIGNING_KEYS: z.string().optional(),
   /** Where the embedded default keeps the signing key it generates when PROVENANCE_SIGNING_KEYS is unset. */
   PROVENANCE_KEY_DIR: z.string().default('.synthwell/keys'),
+  /** An OpenAI-compatible moderation API (its /v1 root) asked about every prompt, image prompt and seed, besides the built-in classifiers. */
+  MODERATION_UPSTREAM_URL: env.url(['http', 'https']).optional(),
+  MODERATION_UPSTREAM_API_KEY: z.string().optional(),
+  /** The `model` sent upstream (e.g. omni-moderation-latest); left out when unset. */
+  MODERATION_UPSTREAM_MODEL: z.string().optional(),
+  /** How long a check waits for the upstream before it goes on without it (or refuses, when failing closed). */
+  MODERATION_UPSTREAM_TIMEOUT_MS: env.positiveInt(2_000),
+  /** true: a failed upstream check refuses the request (503) instead of falling back to the built-in classifiers. */
+  MODERATION_UPSTREAM_FAIL_CLOSED: env.boolean(false),
 });
 
 export type GatewayEnv = z.infer<typeof GatewayEnv>;

@@ -3,12 +3,39 @@ import type { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error.js';
 
 /**
+ * Deeper than any real request nests. Code that walks a body recursively (hashing it, serialising it
+ * for an upstream, checking a schema) must stay far from the stack's limit.
+ */
+export const MAX_BODY_NESTING = 64;
+
+/** Walks `value` no deeper than `limit` levels (so the walk itself cannot overflow), allocating nothing. */
+function nestsDeeperThan(value: object, limit: number): boolean {
+  if (limit <= 0) return true;
+  if (Array.isArray(value)) {
+    for (const child of value)
+      if (child !== null && typeof child === 'object' && nestsDeeperThan(child, limit - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && nestsDeeperThan(child, limit - 1)) return true;
+  }
+  return false;
+}
+
+/**
  * Validates a request body against its contract. The first problem becomes a 400 whose `param`
  * names the offending field, in OpenAI's style.
  */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw GatewayError.badRequest('The request body must be a JSON object.', ErrorCode.invalidBody);
+  }
+  if (nestsDeeperThan(body, MAX_BODY_NESTING)) {
+    throw GatewayError.badRequest(
+      `The request body nests deeper than ${MAX_BODY_NESTING} levels.`,
+      ErrorCode.invalidBody,
+    );
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;

@@ -43,4 +43,15 @@ export class GatewayError extends Error {
   static internal(message = 'The gateway failed to handle this request.'): GatewayError {
     return new GatewayError(500, ErrorType.server, ErrorCode.internalError, message);
   }
+  /** Our own dependency is briefly out of reach: clients should retry after `retryAfterSeconds`. */
+  static unavailable(retryAfterSeconds: number): GatewayError {
+    return new GatewayError(
+      503,
+      ErrorType.server,
+      ErrorCode.serviceUnavailable,
+      'The gateway is temporarily unavailable; retry in a few seconds.',
+      null,
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  }
 }

@@ -3,7 +3,11 @@ import { ErrorCode, ErrorType } from '@synthwell/contracts';
 import type { Logger } from '@synthwell/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOGGER } from '../core/tokens.js';
+import { isDatabaseUnavailable, isUnstorableText } from './database-errors.js';
 import { GatewayError } from './gateway-error.js';
+
+/** What a database outage tells clients to wait before retrying; a restart takes seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Errors Fastify raises itself (body parsing, limits) carry a status and an FST_ code. */
 interface FastifyLikeError {
@@ -48,6 +52,15 @@ export function toGatewayError(error: unknown): GatewayError {
   ) {
     return GatewayError.badRequest('The request body is not valid JSON.', ErrorCode.invalidJson);
   }
+  if (isDatabaseUnavailable(error)) return GatewayError.unavailable(DATABASE_RETRY_AFTER_SECONDS);
+  if (isUnstorableText(error)) {
+    return GatewayError.badRequest('The request contains a NUL character or an unpaired surrogate.');
+  }
+  // JSON.parse does not recurse, but code that walks a parsed body (hashing, serialising, schema
+  // checks) does: a body nested deeply enough overflows the stack there. That is the body's fault.
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return GatewayError.badRequest('The request body nests too deeply.');
+  }
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new GatewayError(
       fastifyError.statusCode,
@@ -74,7 +87,10 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const error = toGatewayError(exception);
     if (error.status >= 500) {
-      this.logger.error({ err: exception, requestId: request.id, route: request.routeOptions?.url }, 'request failed');
+      const context = { err: exception, requestId: request.id, route: request.routeOptions?.url };
+      // An outage fails many requests at once for one known reason: a warning each, not an error.
+      if (error.code === ErrorCode.serviceUnavailable) this.logger.warn(context, 'database unavailable');
+      else this.logger.error(context, 'request failed');
     }
     sendError(reply, error);
   }

@@ -1,22 +1,19 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Logger } from '@synthwell/server';
+import { INVALIDATION_CHANNEL, type Logger } from '@synthwell/server';
 import type { Redis } from 'ioredis';
 import { AuthService } from '../auth/auth.service.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { LOGGER, REDIS } from '../core/tokens.js';
 
-/** The channel billing publishes on when a plan, a subscription, a comp or a key changes. */
-export const INVALIDATION_CHANNEL = 'sw:invalidate';
-
-export type Invalidation = { userId: string } | { keyHash: string } | { all: true };
-
 /**
- * Drops cached plans and keys the moment billing says they changed, on every replica. Without Redis
- * (or while it is down) the caches' 5-second TTL is the bound.
+ * Drops cached plans and keys the moment billing says they changed, and tells listeners (the content
+ * policy) when another replica changed what they cache, on every replica. Without Redis (or while it
+ * is down) the caches' own refresh intervals are the bound.
  */
 @Injectable()
 export class InvalidationSubscriber implements OnModuleInit, OnModuleDestroy {
   private subscriber: Redis | null = null;
+  private readonly safetyPolicyListeners = new Set<() => void>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis | null,
@@ -40,8 +37,14 @@ export class InvalidationSubscriber implements OnModuleInit, OnModuleDestroy {
     this.subscriber?.disconnect();
   }
 
+  /** Calls `listener` whenever a replica says the content policy changed; returns the unsubscribe. */
+  onSafetyPolicyChange(listener: () => void): () => void {
+    this.safetyPolicyListeners.add(listener);
+    return () => this.safetyPolicyListeners.delete(listener);
+  }
+
   apply(message: string): void {
-    let event: Partial<{ userId: string; keyHash: string; all: boolean }>;
+    let event: Partial<{ userId: string; keyHash: string; all: boolean; safetyPolicy: boolean }>;
     try {
       event = JSON.parse(message) as typeof event;
     } catch {
@@ -55,6 +58,8 @@ export class InvalidationSubscriber implements OnModuleInit, OnModuleDestroy {
       this.auth.invalidate({ userId: event.userId });
     } else if (typeof event.keyHash === 'string') {
       this.auth.invalidate({ keyHash: event.keyHash });
+    } else if (event.safetyPolicy === true) {
+      for (const listener of this.safetyPolicyListeners) listener();
     }
   }
 }

@@ -1,10 +1,12 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 /** Where generated images live. Local disk by default; the interface is what an object store implements. */
 export interface ImageStore {
   put(key: string, png: Uint8Array): Promise<void>;
   get(key: string): Promise<Uint8Array | null>;
+  /** Removes the object; removing one that is already gone succeeds. */
+  delete(key: string): Promise<void>;
 }
 
 export class LocalDiskImageStore implements ImageStore {
@@ -36,5 +38,9 @@ export class LocalDiskImageStore implements ImageStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
   }
 }

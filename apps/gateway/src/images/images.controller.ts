@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   Headers,
   HttpCode,
@@ -12,7 +13,13 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ErrorCode, ImageGenerateParams, type ImagesResponse } from '@synthwell/contracts';
+import {
+  ErrorCode,
+  type ImageDeleted,
+  ImageGenerateParams,
+  type ImageList,
+  type ImagesResponse,
+} from '@synthwell/contracts';
 import type { Db } from '@synthwell/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthGuard, CurrentCaller } from '../auth/auth.guard.js';
@@ -22,6 +29,7 @@ import { IdempotencyService } from '../core/idempotency.js';
 import { DB, GATEWAY_CONFIG } from '../core/tokens.js';
 import { parseBody } from '../core/validation.js';
 import { GatewayError } from '../errors/gateway-error.js';
+import { ImageLibraryService } from './image-library.service.js';
 import { ImagesService } from './images.service.js';
 import { verifyImageSignature } from './signed-url.js';
 
@@ -29,6 +37,7 @@ import { verifyImageSignature } from './signed-url.js';
 export class ImagesController {
   constructor(
     private readonly images: ImagesService,
+    private readonly library: ImageLibraryService,
     private readonly idempotency: IdempotencyService,
     @Inject(DB) private readonly db: Db,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -48,6 +57,19 @@ export class ImagesController {
     return this.idempotency.run(`images:${caller.userId}`, idempotencyKey, params, () =>
       this.images.generate(caller, params, request, reply),
     );
+  }
+
+  /** The caller's images, newest first, each with a fresh signed link. */
+  @Get()
+  @UseGuards(AuthGuard)
+  list(@CurrentCaller() caller: Caller, @Query() query: unknown): Promise<ImageList> {
+    return this.library.list(caller, query);
+  }
+
+  @Delete(':id')
+  @UseGuards(AuthGuard)
+  delete(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<ImageDeleted> {
+    return this.library.delete(caller, id);
   }
 
   /** A signed link is its own authorisation, so images embed in pages and download without headers. */

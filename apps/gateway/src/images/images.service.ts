@@ -4,9 +4,9 @@ import type { ImageGenerateParams, ImagesResponse } from '@synthwell/contracts';
 import { type Db, newId } from '@synthwell/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CatalogService } from '../catalog/catalog.service.js';
-import { abortOnClientClose } from '../chat/chat.service.js';
 import type { GatewayConfig } from '../config/env.js';
 import type { Caller } from '../core/caller.js';
+import { clientClosed } from '../core/client-closed.js';
 import { DB, GATEWAY_CONFIG } from '../core/tokens.js';
 import { toGatewayError } from '../errors/openai-exception.filter.js';
 import { UsageLedger } from '../metering/usage-ledger.js';
@@ -57,20 +57,20 @@ export class ImagesService {
     const model = resolveModel(this.catalog, caller, params.model ?? DEFAULT_IMAGE_MODEL, 'image');
     const n = params.n ?? 1;
     const size = params.size ?? '1024x1024';
-    const prompt = this.safety.check(caller, request.id, 'image_prompt', params.prompt, 'prompt');
+    const prompt = await this.safety.checkInput(caller, request.id, 'image_prompt', params.prompt, 'prompt');
     const admission = await this.policy.admit(caller, { feature: 'image', tokens: 0, units: n }, reply);
-    const abort = abortOnClientClose(reply);
+    const signal = clientClosed(reply);
     const started = performance.now();
     let provider: string | null = null;
     let status = 200;
     let images = 0;
     try {
-      const routed = await this.router.run(model, abort.signal, (adapter, route) =>
+      const routed = await this.router.run(model, signal, (adapter, route) =>
         adapter.images(
           { model: route.upstreamModel, prompt, n, size, seed: params.seed ?? null },
           {
             requestId: request.id,
-            signal: abort.signal,
+            signal: signal,
             timeouts: {
               connectMs: this.config.UPSTREAM_CONNECT_TIMEOUT_MS,
               totalMs: this.config.UPSTREAM_TOTAL_TIMEOUT_MS,
@@ -115,11 +115,10 @@ export class ImagesService {
       request.upstreamMs = routed.upstreamMs + (performance.now() - storeStarted);
       return { created: Math.floor(Date.now() / 1000), data };
     } catch (error) {
-      status = abort.signal.aborted ? 499 : toGatewayError(error).status;
+      status = signal.aborted ? 499 : toGatewayError(error).status;
       if (images === 0) await admission.refundUnits();
       throw error;
     } finally {
-      abort.dispose();
       this.ledger.record({
         requestId: request.id,
         userId: caller.userId,
@@ -140,8 +139,13 @@ export class ImagesService {
   }
 
   signedUrl(imageId: string): string {
+    return this.signedLink(imageId).url;
+  }
+
+  /** A link to the image that works without credentials until `expires` (Unix seconds). */
+  signedLink(imageId: string): { url: string; expires: number } {
     const expires = Math.floor(Date.now() / 1000) + this.config.IMAGE_URL_TTL_SECONDS;
     const sig = signImagePath(imageId, expires, this.config.IMAGE_URL_SECRET);
-    return `${this.config.publicUrl}/v1/images/files/${imageId}.png?expires=${expires}&sig=${sig}`;
+    return { url: `${this.config.publicUrl}/v1/images/files/${imageId}.png?expires=${expires}&sig=${sig}`, expires };
   }
 }

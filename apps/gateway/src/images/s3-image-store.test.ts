@@ -24,7 +24,7 @@ describe('SigV4', () => {
 });
 
 describe('S3ImageStore', () => {
-  it('puts and gets objects path-style with signed requests, and reports a missing one as null', async () => {
+  it('puts, gets and deletes objects path-style with signed requests, and reports a missing one as null', async () => {
     const objects = new Map<string, Buffer>();
     const seen: string[] = [];
     const server = createServer((req, res) => {
@@ -36,6 +36,10 @@ describe('S3ImageStore', () => {
         if (req.method === 'PUT') {
           objects.set(req.url ?? '', Buffer.concat(chunks));
           return res.writeHead(200).end();
+        }
+        if (req.method === 'DELETE') {
+          objects.delete(req.url ?? '');
+          return res.writeHead(204).end();
         }
         const body = objects.get(req.url ?? '');
         if (!body) return res.writeHead(404).end();
@@ -55,6 +59,9 @@ describe('S3ImageStore', () => {
       expect(await store.get('usr_1/img_1.png')).toEqual(new Uint8Array([1, 2, 3]));
       expect(await store.get('usr_1/missing.png')).toBeNull();
       expect(seen[0]).toBe('PUT /images/usr_1/img_1.png AWS4-HMAC-SHA256');
+      await store.delete('usr_1/img_1.png');
+      expect(seen.at(-1)).toBe('DELETE /images/usr_1/img_1.png AWS4-HMAC-SHA256');
+      expect(await store.get('usr_1/img_1.png')).toBeNull();
     } finally {
       server.close();
     }

@@ -128,4 +128,15 @@ export class S3ImageStore implements ImageStore {
     if (!response.ok) throw new Error(`object store failed to return the image (${response.status})`);
     return new Uint8Array(await response.arrayBuffer());
   }
+
+  async delete(key: string): Promise<void> {
+    const url = this.url(key);
+    const headers = this.sign('DELETE', url, new Uint8Array());
+    delete headers.host;
+    const response = await this.fetchImpl(url, { method: 'DELETE', headers });
+    // S3 answers 204 whether or not the object existed; some compatible stores answer 404 for a missing one.
+    if (!response.ok && response.status !== 404) {
+      throw new Error(`object store failed to delete the image (${response.status})`);
+    }
+  }
 }

@@ -71,7 +71,7 @@ describe('the usage ledger', () => {
     // The process dies here: no flush, no shutdown hook. Simulate an older segment kept by a failed
     // release by re-journaling the committed ones too.
     for (const item of committed)
-      (crashed as unknown as { journal: { append(r: UsageRecord): void } }).journal.append(item);
+      (crashed as unknown as { journal: { append(line: string): void } }).journal.append(JSON.stringify(item));
 
     const restarted = ledger('b');
     await restarted.onModuleInit();

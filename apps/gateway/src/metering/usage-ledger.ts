@@ -1,9 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Feature } from '@synthwell/contracts';
-import type { Db } from '@synthwell/db';
+import { type Db, type Sql, sqlOf } from '@synthwell/db';
 import type { Logger } from '@synthwell/server';
 import type { GatewayConfig } from '../config/env.js';
 import { DB, GATEWAY_CONFIG, LOGGER } from '../core/tokens.js';
+import { PendingRecords, type TakenRecords } from './pending-records.js';
 import { UsageJournal } from './usage-journal.js';
 
 /** One request's usage. Every request the gateway serves for an account produces exactly one. */
@@ -41,7 +42,9 @@ const MAX_BATCH = 1_000;
  */
 @Injectable()
 export class UsageLedger implements OnModuleInit, OnModuleDestroy {
-  private buffer: UsageRecord[] = [];
+  /** Records not yet committed, serialised once for the journal and the batch alike; kept off the JS heap. */
+  private readonly buffer = new PendingRecords();
+  private readonly sql: Sql;
   private readonly journal: UsageJournal | null;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | null = null;
@@ -49,10 +52,11 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy {
   dropped = 0;
 
   constructor(
-    @Inject(DB) private readonly db: Db,
+    @Inject(DB) db: Db,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
+    this.sql = sqlOf(db);
     this.journal = config.USAGE_JOURNAL_DIR
       ? new UsageJournal(config.USAGE_JOURNAL_DIR, config.INSTANCE_ID ?? String(config.GATEWAY_PORT))
       : null;
@@ -67,45 +71,67 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy {
       this.journal.release(segment);
       return;
     }
-    for (let i = 0; i < recovered.length; i += MAX_BATCH) await this.write(recovered.slice(i, i + MAX_BATCH));
+    for (let i = 0; i < recovered.length; i += MAX_BATCH) {
+      await this.write(Buffer.from(`[${recovered.slice(i, i + MAX_BATCH).join(',')}]`));
+    }
     this.journal.release(segment);
     this.logger.info({ records: recovered.length }, 'replayed usage records from the journal');
   }
 
   record(record: UsageRecord): void {
-    this.journal?.append(record);
-    this.buffer.push(record);
-    if (this.buffer.length > MAX_BUFFERED) {
-      // Dropped from memory only: the journal still holds it and the next start replays it.
-      this.buffer.shift();
-      this.dropped++;
+    const line = JSON.stringify(record);
+    this.journal?.append(line);
+    this.keep(line);
+  }
+
+  /**
+   * Like `record`, for the hot path: the record is acknowledged when the promise resolves, and the
+   * journal writes all records acknowledged in one event-loop turn together. Await it before the
+   * response's last byte.
+   */
+  recordBatched(record: UsageRecord): Promise<void> {
+    const line = JSON.stringify(record);
+    const durable = this.journal ? this.journal.appendBatched(line) : Promise.resolve();
+    this.keep(line);
+    return durable;
+  }
+
+  private keep(line: string): void {
+    this.buffer.push(line);
+    if (this.buffer.count > MAX_BUFFERED) {
+      // Dropped from memory only: the journal still holds them and the next start replays them.
+      // A batch at a time, so a long outage does not move the whole backlog for every new record.
+      this.dropped += this.buffer.dropOldest(MAX_BATCH);
     }
-    if (this.buffer.length >= MAX_BATCH) void this.flush();
+    if (this.buffer.count >= MAX_BATCH) void this.flush();
     else this.schedule();
   }
 
   get pending(): number {
-    return this.buffer.length;
+    return this.buffer.count;
   }
 
   /** Writes everything buffered so far; resolves when it is durable (or throws if the database refuses). */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer.splice(0, MAX_BATCH);
+    const batch = this.buffer.take(MAX_BATCH);
+    if (!batch) return;
     // Everything journaled so far is in the closed segment or an earlier one; it can go once the
-    // buffer that held those records is empty.
-    const closed = this.journal && this.buffer.length === 0 ? this.journal.rotate() : null;
-    this.flushing = this.write(batch).then(
+    // buffer that held those records is empty. Segments rotate every few seconds, not every flush:
+    // until then the records of committed batches stay in the open segment, and a replay after a
+    // crash inserts nothing twice (batches are idempotent by request id).
+    const closed =
+      this.journal && this.buffer.count === 0 && this.journal.shouldRotate() ? this.journal.rotate() : null;
+    this.flushing = this.write(batch.json).then(
       () => {
         this.failures = 0;
         // After records were dropped from memory, only the journal has them: keep it for the next start.
         if (closed !== null && this.journal && this.dropped === 0) this.journal.release(closed);
       },
       (error: unknown) => {
-        this.buffer.unshift(...batch);
+        this.restore(batch);
         this.failures++;
-        this.logger.warn({ err: error, pending: this.buffer.length }, 'usage flush failed; will retry');
+        this.logger.warn({ err: error, pending: this.buffer.count }, 'usage flush failed; will retry');
         throw error;
       },
     );
@@ -114,18 +140,31 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy {
     } finally {
       this.flushing = null;
     }
-    if (this.buffer.length > 0) await this.flush();
+    if (this.buffer.count > 0) await this.flush();
+  }
+
+  /** A failed batch goes back in front, unless the backlog is already full: then it is the one dropped. */
+  private restore(batch: TakenRecords): void {
+    if (this.buffer.count + batch.count > MAX_BUFFERED) {
+      this.dropped += batch.count;
+      return;
+    }
+    this.buffer.restore(batch);
   }
 
   async onModuleDestroy(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (let attempt = 0; attempt < 3 && this.buffer.length > 0; attempt++) {
+    for (let attempt = 0; attempt < 3 && this.buffer.count > 0; attempt++) {
       await this.flush().catch(() => undefined);
     }
-    if (this.buffer.length > 0) {
+    if (this.buffer.count === 0 && this.journal && this.dropped === 0) {
+      // Everything is committed: nothing for the next start to replay.
+      this.journal.release(this.journal.rotate());
+    }
+    if (this.buffer.count > 0) {
       this.logger.error(
-        { pending: this.buffer.length },
+        { pending: this.buffer.count },
         'usage records could not be written at shutdown; the journal keeps them for the next start',
       );
     }
@@ -142,40 +181,46 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy {
     this.timer.unref();
   }
 
-  private async write(batch: UsageRecord[]): Promise<void> {
-    const column = <K extends keyof UsageRecord>(key: K) => batch.map((record) => record[key]);
-    await this.db.$executeRaw`
-      WITH input AS (
-        SELECT * FROM unnest(
-          ${column('requestId')}::text[], ${column('userId')}::text[], ${column('apiKeyId')}::text[],
-          ${column('feature')}::text[], ${column('model')}::text[], ${column('provider')}::text[],
-          ${column('promptTokens')}::int[], ${column('completionTokens')}::int[], ${column('images')}::int[],
-          ${column('records')}::int[], ${column('latencyMs')}::int[], ${column('status')}::int[],
-          ${column('outcome')}::text[], ${batch.map((record) => record.createdAt.toISOString())}::timestamptz[]
-        ) AS t(request_id, user_id, api_key_id, feature, model, provider, prompt_tokens, completion_tokens,
-               images, records, latency_ms, status, outcome, created_at)
-      ),
-      inserted AS (
-        INSERT INTO usage_events (request_id, user_id, api_key_id, feature, model, provider, prompt_tokens,
-                                  completion_tokens, images, records, latency_ms, status, outcome, created_at)
-        SELECT i.request_id, i.user_id, i.api_key_id, i.feature::"Feature", i.model, i.provider, i.prompt_tokens,
-               i.completion_tokens, i.images, i.records, i.latency_ms, i.status, i.outcome,
-               (i.created_at AT TIME ZONE 'UTC')
-        FROM input i JOIN users u ON u.id = i.user_id
-        ON CONFLICT (request_id) DO NOTHING
-        RETURNING user_id, created_at, feature, model, prompt_tokens, completion_tokens, images, records
-      )
-      INSERT INTO usage_daily (user_id, day, feature, model, requests, prompt_tokens, completion_tokens, images, records, updated_at)
-      SELECT user_id, created_at::date, feature, model, count(*), sum(prompt_tokens), sum(completion_tokens),
-             sum(images), sum(records), now()
-      FROM inserted
-      GROUP BY user_id, created_at::date, feature, model
-      ON CONFLICT (user_id, day, feature, model) DO UPDATE SET
-        requests = usage_daily.requests + EXCLUDED.requests,
-        prompt_tokens = usage_daily.prompt_tokens + EXCLUDED.prompt_tokens,
-        completion_tokens = usage_daily.completion_tokens + EXCLUDED.completion_tokens,
-        images = usage_daily.images + EXCLUDED.images,
-        records = usage_daily.records + EXCLUDED.records,
-        updated_at = now()`;
+  /**
+   * One statement per batch, straight through the driver: the records go as one JSON array (rather
+   * than an array per column), sent as the bytes already held (a Buffer parameter travels in binary
+   * format, which for text is the UTF-8 itself), and Prisma's per-statement work, about two thirds of
+   * a batch's CPU, is skipped.
+   */
+  private async write(json: Buffer): Promise<void> {
+    await this.sql.query(USAGE_BATCH_SQL, [json]);
   }
 }
+
+const USAGE_BATCH_SQL = `
+  WITH input AS (
+    SELECT "requestId" AS request_id, "userId" AS user_id, "apiKeyId" AS api_key_id, feature, model, provider,
+           "promptTokens" AS prompt_tokens, "completionTokens" AS completion_tokens, images, records,
+           "latencyMs" AS latency_ms, status, outcome, "createdAt" AS created_at
+    FROM jsonb_to_recordset($1::text::jsonb) AS t(
+      "requestId" text, "userId" text, "apiKeyId" text, feature text, model text, provider text,
+      "promptTokens" int, "completionTokens" int, images int, records int, "latencyMs" int, status int,
+      outcome text, "createdAt" timestamptz)
+  ),
+  inserted AS (
+    INSERT INTO usage_events (request_id, user_id, api_key_id, feature, model, provider, prompt_tokens,
+                              completion_tokens, images, records, latency_ms, status, outcome, created_at)
+    SELECT i.request_id, i.user_id, i.api_key_id, i.feature::"Feature", i.model, i.provider, i.prompt_tokens,
+           i.completion_tokens, i.images, i.records, i.latency_ms, i.status, i.outcome,
+           (i.created_at AT TIME ZONE 'UTC')
+    FROM input i JOIN users u ON u.id = i.user_id
+    ON CONFLICT (request_id) DO NOTHING
+    RETURNING user_id, created_at, feature, model, prompt_tokens, completion_tokens, images, records
+  )
+  INSERT INTO usage_daily (user_id, day, feature, model, requests, prompt_tokens, completion_tokens, images, records, updated_at)
+  SELECT user_id, created_at::date, feature, model, count(*), sum(prompt_tokens), sum(completion_tokens),
+         sum(images), sum(records), now()
+  FROM inserted
+  GROUP BY user_id, created_at::date, feature, model
+  ON CONFLICT (user_id, day, feature, model) DO UPDATE SET
+    requests = usage_daily.requests + EXCLUDED.requests,
+    prompt_tokens = usage_daily.prompt_tokens + EXCLUDED.prompt_tokens,
+    completion_tokens = usage_daily.completion_tokens + EXCLUDED.completion_tokens,
+    images = usage_daily.images + EXCLUDED.images,
+    records = usage_daily.records + EXCLUDED.records,
+    updated_at = now()`;

@@ -1,19 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { LabelledCounter, LabelledHistogram } from './labelled-metrics.js';
 
-/** Prometheus metrics, on a registry of the app's own so several apps can share a test process. */
+/**
+ * Prometheus metrics, on a registry of the app's own so several apps can share a test process. The
+ * per-request ones resolve their labels once (`metric.labels(...)`) and count in plain numbers.
+ */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly requests = new Counter({
+  readonly requests = new LabelledCounter({
     name: 'synthwell_gateway_requests_total',
     help: 'Requests answered, by route and status.',
     labelNames: ['route', 'status'] as const,
     registers: [this.registry],
   });
 
-  readonly overhead = new Histogram({
+  readonly overhead = new LabelledHistogram({
     name: 'synthwell_gateway_overhead_seconds',
     help: "The gateway's own time per request, excluding time spent waiting on upstreams.",
     labelNames: ['route'] as const,
@@ -21,7 +25,7 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly upstreamLatency = new Histogram({
+  readonly upstreamLatency = new LabelledHistogram({
     name: 'synthwell_gateway_upstream_seconds',
     help: 'Time until an upstream answered (or the first chunk, for streams), by provider and outcome.',
     labelNames: ['provider', 'outcome'] as const,
@@ -29,14 +33,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly tokens = new Counter({
+  readonly tokens = new LabelledCounter({
     name: 'synthwell_gateway_tokens_total',
     help: 'Tokens metered, by model and direction.',
     labelNames: ['model', 'direction'] as const,
     registers: [this.registry],
   });
 
-  readonly errors = new Counter({
+  readonly errors = new LabelledCounter({
     name: 'synthwell_gateway_errors_total',
     help: 'Error answers, by OpenAI error type and code.',
     labelNames: ['type', 'code'] as const,

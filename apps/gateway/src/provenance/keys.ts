@@ -1,30 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@synthwell/server';
-import { sha256Hex } from './record.js';
-
-/** An Ed25519 key pair with its id. */
-export interface SigningKey {
-  kid: string;
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-}
-
-/** The keys of a deployment: the first signs, every one verifies (so rotated-out keys keep old signatures valid). */
-export interface KeyRing {
-  signer: SigningKey;
-  verifiers: ReadonlyMap<string, KeyObject>;
-}
+import { generateSigningKey, type SigningKey } from '@synthwell/synthetic/signing';
 
 const KID = /^[A-Za-z0-9_.-]{1,64}$/;
 const DEFAULT_KEY_FILE = 'provenance-ed25519.json';
-
-export function keyRing(keys: readonly SigningKey[]): KeyRing {
-  const [signer] = keys;
-  if (!signer) throw new Error('a key ring needs at least one key');
-  return { signer, verifiers: new Map(keys.map((key) => [key.kid, key.publicKey])) };
-}
 
 function fromPkcs8(kid: string, pkcs8: Buffer): SigningKey {
   const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
@@ -53,13 +34,6 @@ export function parseSigningKeys(value: string, variable = 'PROVENANCE_SIGNING_K
       throw new ConfigError([`${variable} key '${kid}' is not a base64 PKCS8 Ed25519 private key`]);
     }
   });
-}
-
-/** A fresh key, with an id derived from its public key. */
-export function generateSigningKey(): SigningKey {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const spki = publicKey.export({ format: 'der', type: 'spki' });
-  return { kid: `sw-${sha256Hex(spki).slice(0, 12)}`, privateKey, publicKey };
 }
 
 /** `kid:base64` for PROVENANCE_SIGNING_KEYS. */

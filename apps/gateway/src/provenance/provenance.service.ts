@@ -1,19 +1,37 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DatasetManifest, ProvenanceVerification } from '@synthwell/contracts';
+import type {
+  DatasetManifest,
+  DatasetVerification,
+  DatasetVerifyParams,
+  ProvenanceKeys,
+  ProvenanceVerification,
+} from '@synthwell/contracts';
+import {
+  type DatasetDigest,
+  embedProvenance,
+  type ImageOrigin,
+  type KeyRing,
+  keyRing,
+  publicKeySet,
+  sha256Hex,
+  signManifest,
+  verifyImage,
+  verifyManifest,
+} from '@synthwell/synthetic/signing';
 import type { GatewayConfig } from '../config/env.js';
 import { GATEWAY_CONFIG } from '../core/tokens.js';
-import { embedProvenance, type ImageOrigin, verifyImage } from './image.js';
-import { type KeyRing, keyRing, loadOrCreateKey, parseSigningKeys } from './keys.js';
-import { type ManifestVerification, signManifest, verifyManifest } from './manifest.js';
-import { sha256Hex } from './record.js';
+import { loadOrCreateKey, parseSigningKeys } from './keys.js';
 
 /**
  * Signs what the gateway generates and verifies it later: PNG provenance records and dataset
  * manifests, with the deployment's Ed25519 keys (PROVENANCE_SIGNING_KEYS, else a stored default).
+ * The signing and verification themselves live in @synthwell/synthetic/signing, shared with the CLI.
  */
 @Injectable()
 export class ProvenanceService {
   readonly keys: KeyRing;
+  /** The public key set never changes while the process runs: computed once. */
+  private readonly keySet: ProvenanceKeys;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig) {
     this.keys = keyRing(
@@ -21,6 +39,7 @@ export class ProvenanceService {
         ? parseSigningKeys(config.PROVENANCE_SIGNING_KEYS)
         : [loadOrCreateKey(config.PROVENANCE_KEY_DIR)],
     );
+    this.keySet = publicKeySet(this.keys.verifiers);
   }
 
   /** A generated PNG with its signed provenance record embedded. */
@@ -37,21 +56,26 @@ export class ProvenanceService {
         accountSha256: accountHash(origin.userId),
         promptSha256: sha256Hex(origin.prompt),
       },
-      this.keys,
+      this.keys.signer,
     );
   }
 
   verifyImage(png: Uint8Array): ProvenanceVerification {
-    return verifyImage(png, this.keys);
+    return verifyImage(png, this.keys.verifiers);
   }
 
-  /** A signed manifest for a synthetic-data export (the JSONL exactly as served). */
-  signManifest(jobId: string, jsonl: string | Uint8Array): DatasetManifest {
-    return signManifest({ jobId, jsonl }, this.keys);
+  /** A signed manifest for a synthetic-data export, from the digest of its bytes exactly as served. */
+  signManifest(jobId: string, digest: DatasetDigest, created: Date): DatasetManifest {
+    return signManifest({ jobId, digest, created }, this.keys.signer);
   }
 
-  verifyManifest(manifest: unknown, jsonl: string | Uint8Array): ManifestVerification {
-    return verifyManifest(manifest, jsonl, this.keys);
+  verifyDataset(params: DatasetVerifyParams): DatasetVerification {
+    return verifyManifest(params.manifest, params.jsonl_sha256 ?? sha256Hex(params.jsonl ?? ''), this.keys.verifiers);
+  }
+
+  /** The public half of every key, as a JWK Set; the first signs. */
+  publicKeys(): ProvenanceKeys {
+    return this.keySet;
   }
 }
 

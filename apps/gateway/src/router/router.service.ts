@@ -92,19 +92,13 @@ export class RouterService {
         const callStarted = performance.now();
         try {
           const result = await attempt(adapter, route);
-          this.metrics.upstreamLatency.observe(
-            { provider: route.provider, outcome: 'ok' },
-            (performance.now() - callStarted) / 1000,
-          );
+          this.metrics.upstreamLatency.labels(route.provider, 'ok').observe((performance.now() - callStarted) / 1000);
           breaker.success();
           return { result, route, attempts, upstreamMs: performance.now() - started };
         } catch (error) {
           if (signal.aborted) throw error;
           const kind = error instanceof ProviderError ? error.kind : 'server_error';
-          this.metrics.upstreamLatency.observe(
-            { provider: route.provider, outcome: kind },
-            (performance.now() - callStarted) / 1000,
-          );
+          this.metrics.upstreamLatency.labels(route.provider, kind).observe((performance.now() - callStarted) / 1000);
           lastError = error;
           // The caller's own mistake: another route would refuse it too.
           if (kind === 'invalid_request' || kind === 'unsupported' || kind === 'aborted')

@@ -33,17 +33,37 @@ export class SafetyEngine {
     return findings;
   }
 
-  /** Checks one text on a surface against a policy: what blocks, what is flagged, and the redacted text. */
-  evaluate(text: string, surface: Surface, policy: SafetyPolicy): Verdict {
+  /**
+   * Checks one text on a surface against a policy: what blocks, what is flagged, and the redacted text.
+   * `extra` are findings from elsewhere (an upstream moderation API) about the same text; they join the
+   * built-in ones (the higher score wins) for the categories this surface checks.
+   */
+  evaluate(text: string, surface: Surface, policy: SafetyPolicy, extra: readonly Finding[] = []): Verdict {
     const decisions: Decision[] = [];
-    for (const finding of this.detect(text, surface)) {
+    for (const finding of this.merge(this.detect(text, surface), extra, surface)) {
       if (finding.score < DETECTION_THRESHOLD) continue;
-      const action = policy[finding.category] ?? 'block';
+      let action = policy[finding.category] ?? 'block';
+      // Only the built-in detectors say where a category matched; with nowhere to redact, flag instead.
+      if (action === 'redact' && finding.spans.length === 0) action = 'flag';
       if (action !== 'allow') decisions.push({ ...finding, action });
     }
     const blocked = decisions.find((decision) => decision.action === 'block')?.category ?? null;
     const redactions = decisions.filter((decision) => decision.action === 'redact').flatMap((d) => d.spans);
     return { blocked, decisions, text: redactions.length > 0 ? redact(text, redactions) : text };
+  }
+
+  private merge(findings: Finding[], extra: readonly Finding[], surface: Surface): Finding[] {
+    for (const other of extra) {
+      if (!this.detectors.some((detector) => detector.category === other.category && detector.surfaces.has(surface)))
+        continue;
+      const same = findings.find((finding) => finding.category === other.category);
+      if (!same) findings.push({ ...other, spans: [...other.spans] });
+      else {
+        same.score = Math.max(same.score, other.score);
+        same.spans.push(...other.spans);
+      }
+    }
+    return findings;
   }
 }
 

@@ -15,9 +15,13 @@ export class ModerationsController {
 
   @Post()
   @HttpCode(200)
-  create(@Body() body: unknown, @Req() request: FastifyRequest): ModerationResponse {
+  async create(@Body() body: unknown, @Req() request: FastifyRequest): Promise<ModerationResponse> {
     const params = parseBody(ModerationCreateParams, body);
     const inputs = typeof params.input === 'string' ? [params.input] : params.input;
-    return { id: `modr-${request.id}`, model: MODERATION_MODEL, results: this.safety.moderate(inputs) };
+    return {
+      id: `modr-${request.id}`,
+      model: MODERATION_MODEL,
+      results: await this.safety.moderate(inputs, request.id),
+    };
   }
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 export const DEFAULT_PLAN = 'default';
 
 /** Categories no plan can relax. */
-const FIXED: Partial<Record<SafetyCategory, SafetyAction>> = { 'sexual/minors': 'block' };
+export const FIXED: Readonly<SafetyPolicyUpdate> = { 'sexual/minors': 'block' };
 
 /** Synthwell ships with safeguards on: this is the policy of every plan until an admin changes it. */
 export const BUILT_IN_POLICY: SafetyPolicy = {
@@ -24,10 +24,11 @@ export type PolicyFile = z.infer<typeof PolicyFile>;
 
 /**
  * Per-plan policies: the built-in policy, overlaid by the policy file (deployment defaults), overlaid
- * by admins' changes at run time. Changes apply to the next request; no restart.
+ * by admins' changes (kept in the database; see PolicySync). Resolved policies are cached, so the hot
+ * path never waits on anything; a change applies to the next request.
  */
 export class PolicyStore {
-  private readonly overrides = new Map<string, SafetyPolicyUpdate>();
+  private overrides = new Map<string, SafetyPolicyUpdate>();
   private readonly resolved = new Map<string, SafetyPolicy>();
 
   constructor(private readonly file: PolicyFile = {}) {}
@@ -47,21 +48,44 @@ export class PolicyStore {
     return policy;
   }
 
-  /** Changes some categories of one plan (or `default`); refuses to relax a fixed category. */
-  update(plan: string, change: SafetyPolicyUpdate): SafetyPolicy {
-    for (const [category, action] of Object.entries(change) as Array<[SafetyCategory, SafetyAction]>) {
-      const fixed = FIXED[category];
-      if (fixed && action !== fixed) throw new FixedCategoryError(category, fixed);
-    }
-    this.overrides.set(plan, { ...this.overrides.get(plan), ...change });
+  /** Admins' changes of one plan, as stored. */
+  overridesOf(plan: string): SafetyPolicyUpdate {
+    return this.overrides.get(plan) ?? {};
+  }
+
+  /** Replaces every admin change at once (a reload); cached policies are dropped only when something differs. */
+  replace(overrides: ReadonlyMap<string, SafetyPolicyUpdate>): void {
+    if (sameOverrides(this.overrides, overrides)) return;
+    this.overrides = new Map(overrides);
     this.resolved.clear();
-    return this.for(plan);
   }
 
   /** Every plan with a policy of its own, and the default. */
   plans(): string[] {
     return [...new Set([DEFAULT_PLAN, ...Object.keys(this.file), ...this.overrides.keys()])];
   }
+}
+
+/** Throws FixedCategoryError when `change` sets a fixed category to anything but its action. */
+export function assertChangeable(change: SafetyPolicyUpdate): void {
+  for (const [category, action] of Object.entries(change) as Array<[SafetyCategory, SafetyAction]>) {
+    const fixed = FIXED[category];
+    if (fixed && action !== fixed) throw new FixedCategoryError(category, fixed);
+  }
+}
+
+function sameOverrides(
+  a: ReadonlyMap<string, SafetyPolicyUpdate>,
+  b: ReadonlyMap<string, SafetyPolicyUpdate>,
+): boolean {
+  if (a.size !== b.size) return false;
+  for (const [plan, change] of a) {
+    const other = b.get(plan);
+    if (!other) return false;
+    const keys = Object.keys(change) as SafetyCategory[];
+    if (keys.length !== Object.keys(other).length || keys.some((key) => change[key] !== other[key])) return false;
+  }
+  return true;
 }
 
 export class FixedCategoryError extends Error {
@@ -82,9 +106,11 @@ export function parsePolicyFile(json: string): PolicyFile {
     throw new Error(`invalid safety policy at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
   }
   for (const [plan, change] of Object.entries(result.data)) {
-    for (const [category, fixed] of Object.entries(FIXED)) {
-      const action = change[category as SafetyCategory];
-      if (action && action !== fixed) throw new Error(`invalid safety policy at ${plan}.${category}: always ${fixed}`);
+    try {
+      assertChangeable(change);
+    } catch (error) {
+      if (!(error instanceof FixedCategoryError)) throw error;
+      throw new Error(`invalid safety policy at ${plan}.${error.category}: always ${error.action}`);
     }
   }
   return result.data;

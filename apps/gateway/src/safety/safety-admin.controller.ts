@@ -1,26 +1,37 @@
-import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
-import { type SafetyPolicy, SafetyPolicyUpdate } from '@synthwell/contracts';
+import { Body, Controller, Get, Param, Put, Query, UseGuards } from '@nestjs/common';
+import {
+  type SafetyFlagList,
+  SafetyFlagListParams,
+  type SafetyPlanPolicy,
+  type SafetyPolicyList,
+  SafetyPolicyUpdate,
+} from '@synthwell/contracts';
 import { AuthGuard, CurrentCaller } from '../auth/auth.guard.js';
 import type { Caller } from '../core/caller.js';
 import { parseBody } from '../core/validation.js';
 import { GatewayError } from '../errors/gateway-error.js';
-import { type FlaggedItem, SafetyService } from './safety.service.js';
+import { FlagStore } from './flag-store.js';
+import { PolicySync } from './policy-sync.js';
 
 const PLAN_SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /**
  * Admins tune the content policy per plan (`default` applies to plans without their own) and review
- * flagged decisions. Changes apply to the next request on this replica; see docs/safety.md.
+ * flagged decisions. Changes are stored and reach every replica within a second (Redis) or
+ * SAFETY_POLICY_RELOAD_MS; see docs/safety.md.
  */
 @Controller('v1/safety')
 @UseGuards(AuthGuard)
 export class SafetyAdminController {
-  constructor(private readonly safety: SafetyService) {}
+  constructor(
+    private readonly policies: PolicySync,
+    private readonly flags: FlagStore,
+  ) {}
 
   @Get('policies')
-  list(@CurrentCaller() caller: Caller): { data: Array<{ plan: string; policy: SafetyPolicy }> } {
+  list(@CurrentCaller() caller: Caller): Promise<SafetyPolicyList> {
     requireAdmin(caller);
-    return { data: this.safety.policies.plans().map((plan) => ({ plan, policy: this.safety.policies.for(plan) })) };
+    return this.policies.list();
   }
 
   @Put('policies/:plan')
@@ -28,17 +39,16 @@ export class SafetyAdminController {
     @CurrentCaller() caller: Caller,
     @Param('plan') plan: string,
     @Body() body: unknown,
-  ): { plan: string; policy: SafetyPolicy } {
+  ): Promise<SafetyPlanPolicy> {
     requireAdmin(caller);
     if (!PLAN_SLUG.test(plan)) throw GatewayError.badRequest('Unknown plan slug.', undefined, 'plan');
-    const change = parseBody(SafetyPolicyUpdate, body);
-    return { plan, policy: this.safety.updatePolicy(plan, change) };
+    return this.policies.update(plan, parseBody(SafetyPolicyUpdate, body), caller.userId);
   }
 
   @Get('flags')
-  flags(@CurrentCaller() caller: Caller): { data: FlaggedItem[] } {
+  flagged(@CurrentCaller() caller: Caller, @Query() query: unknown): Promise<SafetyFlagList> {
     requireAdmin(caller);
-    return { data: this.safety.recentFlags() };
+    return this.flags.list(parseBody(SafetyFlagListParams, query));
   }
 }
 

@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { loadBrownSentences, type NgramModel, trainNgram } from '@synthwell/providers';
-import { calibrateFluency, createOfflineJudge, type Judge, tokenize } from '@synthwell/synthetic';
+import { loadBrownDocuments, loadBrownSentences, type NgramModel, trainNgram } from '@synthwell/providers';
+import {
+  calibrateFluency,
+  createOfflineJudge,
+  type Judge,
+  LAB_CORPUS_FILES,
+  type ReferenceDocuments,
+  tokenize,
+} from '@synthwell/synthetic';
 import type { GatewayConfig } from '../config/env.js';
 import { GATEWAY_CONFIG } from '../core/tokens.js';
 import { OFFLINE_JUDGE_NAME } from './job-spec.js';
@@ -9,9 +16,6 @@ import { OFFLINE_JUDGE_NAME } from './job-spec.js';
 const JUDGE_TRAINING_FILES = 150;
 /** Held-out sentences scored to calibrate the judge's fluency scale. */
 const CALIBRATION_SENTENCES = 2_000;
-/** Corpus files the n-gram lab draws its human sentences from. */
-const LAB_TRAINING_FILES = 20;
-const LAB_HELDOUT_FILES = 5;
 
 /**
  * Human-written text the synthetic-data features measure against, all from the Brown corpus and all
@@ -20,15 +24,21 @@ const LAB_HELDOUT_FILES = 5;
  */
 @Injectable()
 export class HumanReference {
-  private heldOut: string[] | null = null;
+  private heldOut: { documents: string[][] } | null = null;
   private judge: Judge | null = null;
   private lab: { real: string[][]; heldOut: string[][] } | null = null;
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
-  /** The Brown held-out split (50 files, about 5,600 sentences and 116,000 tokens), one text per sentence. */
-  referenceTexts(): readonly string[] {
-    this.heldOut ??= loadBrownSentences({ split: 'heldout' }).map((sentence) => sentence.join(' '));
+  /**
+   * The Brown held-out split (50 files, 5,642 sentences, about 101,000 word tokens), one text per
+   * sentence, grouped by file: the report's two human halves then hold different files, so its
+   * human-versus-human baseline compares independent text.
+   */
+  referenceTexts(): ReferenceDocuments {
+    this.heldOut ??= {
+      documents: loadBrownDocuments({ split: 'heldout' }).map((file) => file.map((sentence) => sentence.join(' '))),
+    };
     return this.heldOut;
   }
 
@@ -45,6 +55,7 @@ export class HumanReference {
     );
     const calibration = calibrateFluency(
       this.referenceTexts()
+        .documents.flat()
         .slice(0, CALIBRATION_SENTENCES)
         .map((text) => meanLogProb(model, text)),
     );
@@ -59,8 +70,8 @@ export class HumanReference {
   /** Human sentences for the n-gram lab, in the corpus's own tokens: training sentences and held-out ones. */
   labCorpus(): { real: readonly string[][]; heldOut: readonly string[][] } {
     this.lab ??= {
-      real: loadBrownSentences({ split: 'train', files: LAB_TRAINING_FILES }),
-      heldOut: loadBrownSentences({ split: 'heldout', files: LAB_HELDOUT_FILES }),
+      real: loadBrownSentences({ split: 'train', files: LAB_CORPUS_FILES.training }),
+      heldOut: loadBrownSentences({ split: 'heldout', files: LAB_CORPUS_FILES.heldOut }),
     };
     return this.lab;
   }

@@ -126,6 +126,18 @@ export class JobStore {
     checkpoint: JobCheckpoint,
   ): Promise<CommitResult> {
     return this.db.$transaction(async (tx) => {
+      // The job row first: the update locks it, so a job that finished or was cancelled meanwhile
+      // (a stale worker's late batch) gets no records, and a finished job's export never changes.
+      const updated = await tx.syntheticJob.updateMany({
+        where: { id: job.id, status: 'running' },
+        data: {
+          kept: checkpoint.next_seq,
+          generated: checkpoint.generated,
+          rejected: checkpoint.rejected as unknown as Prisma.InputJsonValue,
+          checkpoint: checkpoint as unknown as Prisma.InputJsonValue,
+        },
+      });
+      if (updated.count === 0) return { committed: false, cancelRequested: false };
       if (records.length > 0) {
         await tx.syntheticRecord.createMany({
           data: records.map((record) => ({
@@ -143,16 +155,6 @@ export class JobStore {
           skipDuplicates: true,
         });
       }
-      const updated = await tx.syntheticJob.updateMany({
-        where: { id: job.id, status: 'running' },
-        data: {
-          kept: checkpoint.next_seq,
-          generated: checkpoint.generated,
-          rejected: checkpoint.rejected as unknown as Prisma.InputJsonValue,
-          checkpoint: checkpoint as unknown as Prisma.InputJsonValue,
-        },
-      });
-      if (updated.count === 0) return { committed: false, cancelRequested: false };
       const { cancelRequestedAt } = await tx.syntheticJob.findUniqueOrThrow({
         where: { id: job.id },
         select: { cancelRequestedAt: true },

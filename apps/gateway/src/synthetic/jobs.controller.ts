@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
+  type DatasetManifest,
   type SyntheticJob,
   type SyntheticJobList,
   type SyntheticRecordList,
@@ -74,5 +75,10 @@ export class JobsController {
     if (format === 'json') return this.recordsService.page(caller, id, params);
     await this.recordsService.export(caller, id, reply);
     return undefined;
+  }
+
+  @Get(':id/manifest')
+  manifest(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<DatasetManifest> {
+    return this.recordsService.manifest(caller, id);
   }
 }

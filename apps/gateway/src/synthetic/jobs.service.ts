@@ -18,6 +18,7 @@ import { resolveModel } from '../policy/model-access.js';
 import { formatReset, PolicyService } from '../policy/policy.service.js';
 import { SafetyService } from '../safety/safety.service.js';
 import type { JobEvents } from './events/job-events.js';
+import { isJobId, jobInputProblem, jsonSchemaProblem } from './job-input.js';
 import { assertRunnable, OFFLINE_JUDGE_NAME, type StoredJobSpec, seedGuidance, threshold } from './job-spec.js';
 import { type JobRow, JobStore } from './job-store.js';
 import { toApiJob } from './job-view.js';
@@ -54,6 +55,15 @@ export class JobsService {
     reply: FastifyReply,
   ): Promise<SyntheticJob> {
     const params = parseBody(SyntheticJobCreateParams, body);
+    const problem =
+      jobInputProblem(params) ?? (params.task === 'json_schema' ? jsonSchemaProblem(params.json_schema) : null);
+    if (problem) {
+      throw GatewayError.badRequest(
+        `Invalid '${problem.path}': ${problem.message}.`,
+        ErrorCode.invalidBody,
+        problem.path,
+      );
+    }
     const key = checkIdempotencyKey(idempotencyKey);
     const requestHash = sha256Hex(stableStringify(params));
     if (key) {
@@ -64,7 +74,7 @@ export class JobsService {
     if (params.judge_model) this.resolveJudge(caller, params.judge_model);
     assertRunnable(params);
     // Seeds go through the content policy like prompts do: a blocked category refuses the job (400).
-    this.safety.checkSeeds(
+    await this.safety.checkSeeds(
       caller,
       reply.request.id,
       (params.seeds ?? []).map((seed) => JSON.stringify(seed.data)),
@@ -107,6 +117,13 @@ export class JobsService {
 
   async list(caller: Caller, query: unknown): Promise<SyntheticJobList> {
     const params = parseBody(SyntheticJobListParams, query);
+    if (params.cursor !== undefined && !isJobId(params.cursor)) {
+      throw GatewayError.badRequest(
+        "Invalid 'cursor': pass the next_cursor of the previous page.",
+        ErrorCode.invalidBody,
+        'cursor',
+      );
+    }
     const { rows, hasMore } = await this.store.list(caller.userId, {
       limit: params.limit ?? DEFAULT_PAGE,
       cursor: params.cursor,
@@ -132,6 +149,7 @@ export class JobsService {
 
   /** The caller's job, or 404: another account's job is answered exactly like one that does not exist. */
   async row(caller: Caller, id: string): Promise<JobRow> {
+    if (!isJobId(id)) throw GatewayError.notFound('No synthetic job with this id exists.');
     const row = await this.store.find(caller.userId, id);
     if (!row) throw GatewayError.notFound(`No synthetic job '${id}' exists.`);
     return row;

@@ -1,5 +1,5 @@
 import type { SyntheticMetrics, SyntheticVerdict } from '@synthwell/contracts';
-import { collapseRiskVerdict, type DiversityReport, diversityReport } from '@synthwell/synthetic';
+import { collapseRiskVerdict, type DiversityReport, diversityReport, type ReferenceCorpus } from '@synthwell/synthetic';
 
 /**
  * The most tokens a report compares per set. The built-in reference holds about 116,000 tokens, so its
@@ -10,7 +10,7 @@ const MAX_BUDGET_TOKENS = 200_000;
 /** Diversity, divergence from human text and the collapse-risk verdict, in the API's shape. */
 export function measure(
   synthetic: readonly string[],
-  reference: readonly string[],
+  reference: ReferenceCorpus,
 ): { metrics: SyntheticMetrics; verdict: SyntheticVerdict } {
   const report = diversityReport(synthetic, reference, { maxBudgetTokens: MAX_BUDGET_TOKENS });
   return { metrics: apiMetrics(report), verdict: collapseRiskVerdict(report) };

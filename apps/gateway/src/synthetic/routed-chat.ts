@@ -1,7 +1,7 @@
 import { ErrorCode } from '@synthwell/contracts';
 import { newId } from '@synthwell/db';
-import { countChatPromptTokens, countTokens } from '@synthwell/providers';
-import type { ChatFunction } from '@synthwell/synthetic';
+import { type ChatRequest, countChatPromptTokens, countTokens } from '@synthwell/providers';
+import type { ChatFunction, JsonSchema } from '@synthwell/synthetic';
 import type { CatalogModel } from '../catalog/catalog.service.js';
 import type { GatewayConfig } from '../config/env.js';
 import type { GatewayError } from '../errors/gateway-error.js';
@@ -59,6 +59,8 @@ export interface RoutedChatOptions {
 /**
  * The engine's chat function over the gateway's provider layer: the same routes, retries and fallbacks
  * as /v1/chat/completions, one usage record per upstream call, and a job-wide pause on upstream 429s.
+ * A call that carries a JSON Schema asks for structured output from routes whose adapter honours it
+ * (`capabilities.jsonSchema`); other routes get the plain request, and the prompt asks for the JSON.
  */
 export function routedChat(options: RoutedChatOptions): ChatFunction {
   const { router, ledger, config, model, owner, backoff } = options;
@@ -100,6 +102,9 @@ export function routedChat(options: RoutedChatOptions): ChatFunction {
               seed: chatOptions.seed,
               max_tokens: chatOptions.maxTokens,
               stream: false,
+              ...(chatOptions.jsonSchema && adapter.capabilities.jsonSchema
+                ? { response_format: recordFormat(chatOptions.jsonSchema) }
+                : {}),
             },
             {
               requestId,
@@ -133,6 +138,11 @@ export function routedChat(options: RoutedChatOptions): ChatFunction {
       }
     }
   };
+}
+
+/** OpenAI's structured-output request for one record of `schema`. */
+function recordFormat(schema: JsonSchema): ChatRequest['response_format'] {
+  return { type: 'json_schema', json_schema: { name: 'record', schema: { ...schema } } };
 }
 
 function retryAfterMs(error: GatewayError): number | null {

@@ -4,6 +4,7 @@ import type { Logger } from '@synthwell/server';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../config/env.js';
 import { DB, GATEWAY_CONFIG, LOGGER, REDIS } from '../core/tokens.js';
+import { ProvenanceModule } from '../provenance/provenance.module.js';
 import { AnalysisController } from './analysis.controller.js';
 import { EvaluationService } from './evaluation.service.js';
 import type { JobEvents } from './events/job-events.js';
@@ -46,6 +47,8 @@ export class SyntheticWorkers implements OnApplicationBootstrap, OnModuleDestroy
  * gateway process). With it: BullMQ and Redis pub/sub, so replicas and `worker.main.js` processes share jobs.
  */
 @Module({
+  // Exports are signed: worker processes, which load this module without the app's, need provenance too.
+  imports: [ProvenanceModule],
   controllers: [JobsController, AnalysisController],
   providers: [
     JobStore,

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { type DynamicModule, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createDb } from '@synthwell/db';
+import { createDb, pingDb } from '@synthwell/db';
 import { createProviderRegistry, parseProvidersFromEnv } from '@synthwell/providers';
-import { ConfigError, createLogger, type Logger } from '@synthwell/server';
+import { ConfigError, createLogger, type Logger, type ReadinessCheck } from '@synthwell/server';
 import { Redis } from 'ioredis';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { GatewayConfig } from '../config/env.js';
@@ -26,6 +26,8 @@ class SyntheticWorkerModule {
  */
 export interface SyntheticWorker {
   context: INestApplicationContext;
+  /** What its /readyz checks: the database and Redis answer. */
+  readiness: ReadinessCheck[];
   /** Hands running jobs back to the queue, then closes the connections. */
   close(): Promise<void>;
 }
@@ -61,6 +63,10 @@ export async function createSyntheticWorker(
   await context.init();
   return {
     context,
+    readiness: [
+      { name: 'database', check: () => pingDb(db) },
+      { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },
+    ],
     async close() {
       await context.close();
       await db.$disconnect();

@@ -20,7 +20,14 @@ export function Dialog({
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // The browser focuses the first focusable element (the close button); a dialog that asks for
+      // input starts in its first field, its text selected, so typing replaces it.
+      const field = dialog.querySelector<HTMLElement>('.dialog-body :is(input, select, textarea)');
+      field?.focus();
+      if (field instanceof HTMLInputElement) field.select();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
@@ -31,7 +38,7 @@ export function Dialog({
           ✕
         </button>
       </header>
-      {open && children}
+      <div className="dialog-body">{open && children}</div>
     </dialog>
   );
 }

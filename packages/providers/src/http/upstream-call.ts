@@ -25,6 +25,34 @@ const agents = {
   https: new HttpsAgent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' }),
 };
 
+interface Target {
+  secure: boolean;
+  protocol: string;
+  hostname: string;
+  port: string | number;
+  path: string;
+}
+
+/** Upstream URLs are a handful per deployment: each is parsed once, not on every call. */
+const targets = new Map<string, Target>();
+
+function parseTarget(url: string): Target {
+  const cached = targets.get(url);
+  if (cached) return cached;
+  const parsed = new URL(url);
+  const secure = parsed.protocol === 'https:';
+  const target = {
+    secure,
+    protocol: parsed.protocol,
+    hostname: parsed.hostname,
+    port: parsed.port || (secure ? 443 : 80),
+    path: `${parsed.pathname}${parsed.search}`,
+  };
+  if (targets.size >= 1_000) targets.clear();
+  targets.set(url, target);
+  return target;
+}
+
 /** A 2xx upstream response: status, headers and the body as a byte stream. */
 export interface UpstreamResponse {
   status: number;
@@ -75,19 +103,19 @@ export class UpstreamCall {
     init: { method: string; headers: Record<string, string>; body?: string },
   ): Promise<UpstreamResponse> {
     if (this.failure) return Promise.reject(this.failure);
-    const target = new URL(url);
-    const secure = target.protocol === 'https:';
-    const body = init.body === undefined ? undefined : Buffer.from(init.body);
+    const target = parseTarget(url);
+    const body = init.body;
     return new Promise<UpstreamResponse>((resolve, reject) => {
-      const request = (secure ? httpsRequest : httpRequest)(
+      const request = (target.secure ? httpsRequest : httpRequest)(
         {
           protocol: target.protocol,
           hostname: target.hostname,
-          port: target.port || (secure ? 443 : 80),
-          path: `${target.pathname}${target.search}`,
+          port: target.port,
+          path: target.path,
           method: init.method,
-          headers: { ...init.headers, ...(body ? { 'content-length': String(body.byteLength) } : {}) },
-          agent: secure ? agents.https : agents.http,
+          headers:
+            body === undefined ? init.headers : { ...init.headers, 'content-length': String(Buffer.byteLength(body)) },
+          agent: target.secure ? agents.https : agents.http,
         },
         (response) => {
           this.response = response;
@@ -118,9 +146,17 @@ export class UpstreamCall {
 
   /** The response body parsed as JSON; malformed JSON is a `bad_response`. */
   async json(response: UpstreamResponse): Promise<unknown> {
+    // Plain events rather than `for await`: the async iterator costs a promise per chunk on the hot path.
     const chunks: Buffer[] = [];
     try {
-      for await (const chunk of response.body) chunks.push(chunk as Buffer);
+      await new Promise<void>((resolve, reject) => {
+        const body = response.body;
+        body.on('data', (chunk: Buffer) => chunks.push(chunk));
+        body.once('end', resolve);
+        body.once('error', reject);
+        // A socket closed before the end: `complete` stays false and is reported below.
+        body.once('close', resolve);
+      });
     } catch (error) {
       throw this.toProviderError(error, `the connection to ${this.provider} was lost mid-response`);
     }

@@ -103,12 +103,11 @@ describe('local chat', () => {
     }
   });
 
-  it('refuses tools and JSON modes, and unknown models', async () => {
+  it('refuses tools, even with a JSON mode, and unknown models', async () => {
     const tools: ChatRequest['tools'] = [{ type: 'function', function: { name: 'f' } }];
     expect((await failure(local.chat(ask('Hi', { tools }), context()))).kind).toBe('unsupported');
-    expect((await failure(local.chat(ask('Hi', { response_format: { type: 'json_object' } }), context()))).kind).toBe(
-      'unsupported',
-    );
+    const jsonMode = { tools, response_format: { type: 'json_object' } } as const;
+    expect((await failure(local.chat(ask('Hi', jsonMode), context()))).kind).toBe('unsupported');
     expect((await failure(local.chat(ask('Hi', { model: 'ngram-9' }), context()))).kind).toBe('invalid_request');
   });
 

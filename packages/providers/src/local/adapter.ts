@@ -107,7 +107,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): LocalPr
 
   return {
     name: 'local',
-    capabilities: { chat: true, stream: true, images: true, tools: false },
+    capabilities: { chat: true, stream: true, images: true, tools: false, jsonSchema: true },
     ready: async () => {
       await models();
     },

@@ -3,10 +3,11 @@ import { setImmediate as nextTick } from 'node:timers/promises';
 import { type ChatCompletion, type ChatCompletionChunk, type FinishReason, messageText } from '@synthwell/contracts';
 import { countChatPromptTokens, countTokens } from '../tokenizer.js';
 import { type CallContext, type ChatRequest, ProviderError } from '../types.js';
+import { assertSchemaDepth, writeJson } from './json-output.js';
 import type { NgramModel } from './ngram.js';
-import { mixSeeds, randomSeed, seededRandom } from './random.js';
+import { mixSeeds, type Rng, randomSeed, seededRandom } from './random.js';
 import { writeReply } from './reply.js';
-import { type Topic, topicOf } from './topic.js';
+import { topicOf } from './topic.js';
 
 export const DEFAULT_MAX_TOKENS = 128;
 const SYSTEM_FINGERPRINT = 'fp_synthwell_ngram_v1';
@@ -22,6 +23,7 @@ export interface ChatModel {
  * Streams a local n-gram chat completion: a role chunk per choice, one content chunk per word
  * (choices interleaved), a finish chunk per choice, then the usage chunk. It yields to the event
  * loop between words, so other requests progress and an abort or deadline is noticed promptly.
+ * With `response_format` json_schema or json_object each choice is one JSON value (json-output.ts).
  */
 export async function* streamLocalChat(
   req: ChatRequest,
@@ -46,7 +48,7 @@ export async function* streamLocalChat(
   });
 
   const writers = Array.from({ length: plan.choices }, (_, index) =>
-    writeReply({ ...plan.reply, model: model.ngram, rng: seededRandom(mixSeeds(plan.seed, index)) }),
+    plan.write(seededRandom(mixSeeds(plan.seed, index))),
   );
   const texts = writers.map(() => '');
   for (let index = 0; index < plan.choices; index++) {
@@ -108,33 +110,36 @@ export async function completeLocalChat(req: ChatRequest, model: ChatModel, ctx:
 interface ReplyPlan {
   choices: number;
   seed: number;
-  reply: { temperature: number; topP: number; maxTokens: number; stop: string[]; topic: Topic };
+  /** One choice's writer: text deltas (empty ones while it works), then the finish reason. */
+  write: (rng: Rng) => Generator<string, Extract<FinishReason, 'stop' | 'length'>>;
 }
 
-/** Validates the request against what an n-gram model can do and resolves the defaults. */
+/** Validates the request against what an n-gram model can do, resolves the defaults and picks the writer. */
 function planReply(req: ChatRequest, model: ChatModel): ReplyPlan {
   if (req.tools && req.tools.length > 0) {
     throw new ProviderError('unsupported', 'the local n-gram models do not support tools');
   }
-  if (req.response_format && req.response_format.type !== 'text') {
-    throw new ProviderError(
-      'unsupported',
-      `the local n-gram models do not support response_format ${req.response_format.type}`,
-    );
-  }
   const lastUser = req.messages.findLast((message) => message.role === 'user');
+  const message = lastUser ? messageText(lastUser.content) : '';
   const stop = (typeof req.stop === 'string' ? [req.stop] : (req.stop ?? [])).filter((s) => s !== '');
-  return {
-    choices: req.n ?? 1,
-    seed: req.seed ?? randomSeed(),
-    reply: {
-      temperature: req.temperature ?? 1,
-      topP: req.top_p ?? 1,
-      maxTokens: req.max_completion_tokens ?? req.max_tokens ?? DEFAULT_MAX_TOKENS,
-      stop,
-      topic: topicOf(lastUser ? messageText(lastUser.content) : '', model.ngram, model.commonFrequency),
-    },
+  const sampling = {
+    model: model.ngram,
+    temperature: req.temperature ?? 1,
+    topP: req.top_p ?? 1,
+    maxTokens: req.max_completion_tokens ?? req.max_tokens ?? DEFAULT_MAX_TOKENS,
+    stop,
   };
+  const format = req.response_format ?? { type: 'text' };
+  let write: ReplyPlan['write'];
+  if (format.type === 'text') {
+    const topic = topicOf(message, model.ngram, model.commonFrequency);
+    write = (rng) => writeReply({ ...sampling, rng, topic });
+  } else {
+    const schema = format.type === 'json_schema' ? format.json_schema.schema : undefined;
+    assertSchemaDepth(schema);
+    write = (rng) => writeJson({ ...sampling, rng, schema, message, commonFrequency: model.commonFrequency });
+  }
+  return { choices: req.n ?? 1, seed: req.seed ?? randomSeed(), write };
 }
 
 function checkContinue(ctx: CallContext, deadline: number): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brownFiles, loadBrownSentences } from './corpus.js';
+import { brownFiles, loadBrownDocuments, loadBrownSentences } from './corpus.js';
 
 describe('the Brown corpus', () => {
   it('holds out every 10th file: 450 to train on, 50 held out, no overlap', () => {
@@ -26,5 +26,13 @@ describe('the Brown corpus', () => {
         ' ',
       ),
     );
+  });
+
+  it('keeps each file’s sentences together when loaded by document', () => {
+    const documents = loadBrownDocuments({ split: 'heldout', files: 3 });
+    expect(documents).toHaveLength(3);
+    expect(documents.flat()).toEqual(loadBrownSentences({ split: 'heldout', files: 3 }));
+    // Brown files hold roughly 2,000 words each, so every document has a good number of sentences.
+    for (const document of documents) expect(document.length).toBeGreaterThan(40);
   });
 });

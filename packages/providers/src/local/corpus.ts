@@ -46,18 +46,25 @@ export function brownFiles({ files, split = 'all' }: BrownOptions = {}): string[
 
 /** Sentences of the chosen files, each a list of tokens with the part-of-speech tags removed. */
 export function loadBrownSentences(options: BrownOptions = {}): string[][] {
+  return loadBrownDocuments(options).flat();
+}
+
+/** The chosen files one by one, in corpus order: each file's sentences, as `loadBrownSentences` gives them. */
+export function loadBrownDocuments(options: BrownOptions = {}): string[][][] {
+  return brownFiles(options).map(readSentences);
+}
+
+function readSentences(file: string): string[][] {
   const sentences: string[][] = [];
-  for (const file of brownFiles(options)) {
-    for (const line of readFileSync(join(corpusDir, file), 'utf8').split('\n')) {
-      const tokens = line.trim().split(/\s+/);
-      const words: string[] = [];
-      for (const token of tokens) {
-        const slash = token.lastIndexOf('/');
-        const word = slash > 0 ? token.slice(0, slash) : token;
-        if (word) words.push(word);
-      }
-      if (words.length > 0) sentences.push(words);
+  for (const line of readFileSync(join(corpusDir, file), 'utf8').split('\n')) {
+    const tokens = line.trim().split(/\s+/);
+    const words: string[] = [];
+    for (const token of tokens) {
+      const slash = token.lastIndexOf('/');
+      const word = slash > 0 ? token.slice(0, slash) : token;
+      if (word) words.push(word);
     }
+    if (words.length > 0) sentences.push(words);
   }
   return sentences;
 }

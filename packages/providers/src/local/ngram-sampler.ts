@@ -168,7 +168,8 @@ export class WordSampler {
       while (fromBase < this.baseOrder.length && this.isTouched(this.baseOrder[fromBase]!)) fromBase++;
       const touchedNext = fromTouched >= 0 ? sorted[fromTouched]! : -1;
       const baseNext = fromBase < this.baseOrder.length ? baseWeights[this.baseOrder[fromBase]!]! : -1;
-      if (touchedNext <= 0 && baseNext <= 0) return Number.MIN_VALUE;
+      // NaN-safe: a vanishing temperature makes weights NaN (0 · ∞), and NaN ≤ 0 is false, which looped forever.
+      if (!(touchedNext > 0) && !(baseNext > 0)) return Number.MIN_VALUE;
       let next: number;
       if (touchedNext >= baseNext) {
         next = touchedNext;

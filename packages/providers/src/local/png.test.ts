@@ -1,14 +1,8 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeRgbPng, readPngChunks } from '../testing/png-reader.js';
-import { crc32, encodePng, type RgbImage } from './png.js';
+import { encodePng, type RgbImage } from './png.js';
 import { seededRandom } from './random.js';
-
-describe('crc32', () => {
-  it('computes the standard CRC-32 check value', () => {
-    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-  });
-});
 
 describe('encodePng', () => {
   const random = seededRandom(5);
@@ -28,6 +22,17 @@ describe('encodePng', () => {
     }
     const header = Buffer.from(chunks[0]!.data);
     expect([header.readUInt32BE(0), header.readUInt32BE(4), header[8], header[9]]).toEqual([37, 23, 8, 2]);
+  });
+
+  it('writes the header, text and end chunks with the CRCs every PNG reader expects', () => {
+    // Known values, independent of how the encoder computes them: IEND's CRC is the same in every PNG.
+    const tiny = readPngChunks(encodePng({ width: 2, height: 2, pixels: new Uint8Array(12) }));
+    expect(tiny.map((c) => [c.type, c.crc.toString(16)])).toEqual([
+      ['IHDR', 'fdd49a73'],
+      ['tEXt', 'd5446565'],
+      ['IDAT', expect.any(String)],
+      ['IEND', 'ae426082'],
+    ]);
   });
 
   it('decodes back to the exact pixels', () => {

@@ -37,6 +37,8 @@ const INSTRUCTION_WORDS: ReadonlySet<string> = new Set([
   'hi',
 ]);
 
+const WORD = /[A-Za-z]+(?:['-][A-Za-z]+)*|\d+/g;
+
 export const NO_TOPIC: Topic = { opener: null, boosts: new Map() };
 
 /** Computes, once per model, the frequency above which a word counts as common. */
@@ -45,12 +47,23 @@ export function commonWordFrequency(model: NgramModel): number {
   return frequencies[COMMON_WORD_RANK - 1] ?? 0;
 }
 
-export function topicOf(message: string, model: NgramModel, commonFrequency: number): Topic {
+/** The words of `text` as topicOf reads them, in lower case. */
+export function wordsIn(text: string): string[] {
+  return (text.match(WORD) ?? []).map((word) => word.toLowerCase());
+}
+
+/** `ignore`: lower-case words that are never keywords (e.g. the words of a JSON Schema in the message). */
+export function topicOf(
+  message: string,
+  model: NgramModel,
+  commonFrequency: number,
+  ignore: ReadonlySet<string> = new Set(),
+): Topic {
   const seen = new Set<string>();
   const keywords: Array<{ variants: string[]; frequency: number }> = [];
-  for (const word of message.match(/[A-Za-z]+(?:['-][A-Za-z]+)*|\d+/g) ?? []) {
+  for (const word of message.match(WORD) ?? []) {
     const lower = word.toLowerCase();
-    if (seen.has(lower) || INSTRUCTION_WORDS.has(lower)) continue;
+    if (seen.has(lower) || INSTRUCTION_WORDS.has(lower) || ignore.has(lower)) continue;
     seen.add(lower);
     const variants = [...new Set([word, lower, lower.charAt(0).toUpperCase() + lower.slice(1)])].filter(
       (variant) => model.frequency(variant) > 0,

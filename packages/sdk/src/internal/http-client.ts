@@ -16,7 +16,7 @@ export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 export type QueryParams = Record<string, string | number | boolean | null | undefined>;
 
 export interface HttpRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Below the base URL, starting with `/`. */
   path: string;
   query?: QueryParams | undefined;

@@ -9,6 +9,7 @@ import type {
   SyntheticLabResult as ContractLabResult,
   SyntheticRecord as ContractRecord,
   SyntheticRecordListParams as ContractRecordListParams,
+  DatasetManifest,
   SyntheticProgress,
   SyntheticRecordList,
 } from '@synthwell/contracts';
@@ -56,7 +57,7 @@ export type SyntheticLabResult = ContractLabResult;
 
 const jobPath = (id: string) => `/synthetic/jobs/${encodeURIComponent(id)}`;
 
-/** Synthetic-data jobs: create, follow, read and cancel them. */
+/** Synthetic-data jobs: create, follow, read and cancel them, and get their downloads' signed manifests. */
 export class Jobs {
   readonly #http: HttpClient;
 
@@ -118,6 +119,16 @@ export class Jobs {
     return new Stream(async function* () {
       if (body) yield* readJsonLines<SyntheticRecord>(body, controller.signal);
     }, controller);
+  }
+
+  /**
+   * `GET /v1/synthetic/jobs/{id}/manifest`: the signed manifest of a finished job's JSONL download (its
+   * SHA-256, record count and the job), the same on every call. Check a download against it with
+   * `client.provenance.datasets.verify`. A job still queued or running is a `ConflictError` with code
+   * `job_not_finished`.
+   */
+  manifest(id: string, options?: RequestOptions): Promise<DatasetManifest> {
+    return this.#http.json({ method: 'GET', path: `${jobPath(id)}/manifest` }, options);
   }
 }
 

@@ -1,4 +1,5 @@
 import { SeededRandom } from '../random.js';
+import { runSteps, type Steps } from './steps.js';
 
 export interface GaussianLabOptions {
   /** M: samples drawn from the current model per generation. */
@@ -31,7 +32,17 @@ export interface GaussianLabPoint {
  * unbiased estimator, dividing by M − 1, keeps E[σ²_t] = σ₀² yet still collapses: σ_t → 0 almost
  * surely, which the median shows and the mean hides.)
  */
-export function runGaussianLab(options: GaussianLabOptions): { estimator: 'mle'; points: GaussianLabPoint[] } {
+export function runGaussianLab(options: GaussianLabOptions): GaussianLabResult {
+  return runSteps(gaussianLabSteps(options));
+}
+
+export interface GaussianLabResult {
+  estimator: 'mle';
+  points: GaussianLabPoint[];
+}
+
+/** `runGaussianLab` one run at a time: yields after each run. */
+export function* gaussianLabSteps(options: GaussianLabOptions): Steps<GaussianLabResult> {
   const { samplesPerGeneration: m, generations, runs } = options;
   if (!Number.isInteger(m) || m < 2) throw new RangeError('samplesPerGeneration must be an integer ≥ 2');
   const mean0 = options.mean ?? 0;
@@ -56,6 +67,7 @@ export function runGaussianLab(options: GaussianLabOptions): { estimator: 'mle';
       mean = fittedMean;
       std = Math.sqrt(fittedVariance);
     }
+    yield;
   }
   const points: GaussianLabPoint[] = [];
   for (let t = 0; t <= generations; t++) {

@@ -4,6 +4,7 @@ import { distinctRatio } from '../metrics/diversity.js';
 import { MIN_REAL_SHARE } from '../provenance.js';
 import { deriveSeed, SeededRandom } from '../random.js';
 import type { LanguageModel, LanguageModelTrainer, Sentence } from './language-model.js';
+import { runSteps, type Steps } from './steps.js';
 
 /**
  * replace: train only on the previous generation's samples. accumulate: train on the real data plus
@@ -50,13 +51,21 @@ export type NgramLabResult = Partial<Record<RetrainingStrategy, NgramLabPoint[]>
  * Every strategy replays the same random streams, so generation 0 is identical across strategies.
  */
 export function runNgramLab(options: NgramLabOptions): NgramLabResult {
+  return runSteps(ngramLabSteps(options));
+}
+
+/**
+ * `runNgramLab` in steps: yields after each stage (train, sample, score, measure) of every generation,
+ * and every `SAMPLES_PER_STEP` sentences while sampling.
+ */
+export function* ngramLabSteps(options: NgramLabOptions): Steps<NgramLabResult> {
   const strategies = options.strategies ?? ['replace', 'accumulate', 'mix'];
   const result: NgramLabResult = {};
-  for (const strategy of strategies) result[strategy] = runStrategy(strategy, options);
+  for (const strategy of strategies) result[strategy] = yield* strategySteps(strategy, options);
   return result;
 }
 
-function runStrategy(strategy: RetrainingStrategy, options: NgramLabOptions): NgramLabPoint[] {
+function* strategySteps(strategy: RetrainingStrategy, options: NgramLabOptions): Steps<NgramLabPoint[]> {
   const { trainer, real } = options;
   const samples = options.samplesPerGeneration ?? real.length;
   const realShare = options.realShare ?? MIN_REAL_SHARE;
@@ -67,11 +76,14 @@ function runStrategy(strategy: RetrainingStrategy, options: NgramLabOptions): Ng
 
   for (let generation = 0; generation <= options.generations; generation++) {
     const model = trainer.train(training);
+    yield;
     const random = new SeededRandom(deriveSeed(options.seed, generation));
-    const sampled = sample(model, samples, random);
+    const sampled = yield* sample(model, samples, random);
+    const crossEntropy = model.crossEntropy(options.heldOut);
+    yield;
     points.push({
       generation,
-      crossEntropy: model.crossEntropy(options.heldOut),
+      crossEntropy,
       ...sampleDiversity(real, sampled, options.tailMass ?? DEFAULT_TAIL_MASS),
       trainingSentences: training.length,
       realShare: realInTraining / training.length,
@@ -88,13 +100,22 @@ function runStrategy(strategy: RetrainingStrategy, options: NgramLabOptions): Ng
       training = [...realPart, ...sampled.slice(0, real.length - realCount)];
       realInTraining = realCount;
     }
+    yield;
   }
   return points;
 }
 
-function sample(model: LanguageModel, count: number, random: SeededRandom): string[][] {
+/** Sentences drawn per step: sampling is a generation's longest stage. */
+const SAMPLES_PER_STEP = 100;
+
+function* sample(model: LanguageModel, count: number, random: SeededRandom): Steps<string[][]> {
   const draw = random.asFunction();
-  return Array.from({ length: count }, () => model.sample(draw));
+  const sampled: string[][] = [];
+  while (sampled.length < count) {
+    sampled.push(model.sample(draw));
+    if (sampled.length % SAMPLES_PER_STEP === 0 || sampled.length === count) yield;
+  }
+  return sampled;
 }
 
 function sampleDiversity(

@@ -1,4 +1,5 @@
 import { SeededRandom } from '../random.js';
+import { runSteps, type Steps } from './steps.js';
 
 export interface RegressionLabOptions {
   /** n: rows per dataset (the design matrix is n × d). */
@@ -41,6 +42,11 @@ export interface RegressionLabPoint {
  * quoted, grows like log t and is not what this setting gives.)
  */
 export function runRegressionLab(options: RegressionLabOptions): RegressionLabPoint[] {
+  return runSteps(regressionLabSteps(options));
+}
+
+/** `runRegressionLab` one run at a time: yields after each run. */
+export function* regressionLabSteps(options: RegressionLabOptions): Steps<RegressionLabPoint[]> {
   const { samples: n, dimensions: d, noiseStd: sigma, generations, runs } = options;
   if (n <= d + 1) throw new RangeError('samples must exceed dimensions + 1');
   const random = new SeededRandom(options.seed);
@@ -67,6 +73,7 @@ export function runRegressionLab(options: RegressionLabOptions): RegressionLabPo
       accumulateWeights = choleskySolve(stackedGram, stackedRhs);
       accumulateError[t]! += squaredDistance(accumulateWeights, truth);
     }
+    yield;
   }
 
   const base = (sigma * sigma * d) / (n - d - 1);

@@ -38,6 +38,27 @@ describe('diversityReport', () => {
     expect(verdict.reasons.join('\n')).toMatch(/near-duplicates/);
   });
 
+  it('measures against a baseline of separate documents, so an independent human sample is ok', () => {
+    // Documents with topics of their own: shared Zipf words plus words only that document uses.
+    const common = new ZipfCorpus({ seed: 4, vocabularySize: 3000 });
+    const documents = Array.from({ length: 60 }, (_, d) =>
+      Array.from({ length: 40 }, (_, s) => {
+        const topic = [0, 1, 2].map((k) => `topic${d}word${(s * 7 + k * 5) % 20}`);
+        return [...common.sentence(15), ...topic].join(' ');
+      }),
+    );
+    const sample = documents.slice(40).flat();
+    const byDocument = diversityReport(sample, { documents: documents.slice(0, 40) });
+    expect(byDocument.tailCoverage.ratio).toBeGreaterThan(0.85);
+    expect(byDocument.jsUnigram.ratio).toBeLessThan(1.15);
+    expect(collapseRiskVerdict(byDocument)).toEqual({ level: 'ok', reasons: [] });
+    // The same reference as loose texts pairs sentences of one document across the halves, whose
+    // shared topic words make the human baseline closer than any independent sample can be.
+    const byText = diversityReport(sample, documents.slice(0, 40).flat());
+    expect(byText.jsUnigram.ratio).toBeGreaterThan(1.5);
+    expect(collapseRiskVerdict(byText).level).toBe('high');
+  });
+
   it('splits a single reference text in two halves', () => {
     const report = diversityReport(['one two three four'], [reference.join(' ')]);
     expect(report.budgetTokens).toBe(4);

@@ -40,7 +40,8 @@ export interface MetricComparison {
 /**
  * Diversity and divergence of a synthetic set against human text, every number at one token budget.
  *
- * The reference is split into two halves by alternating texts, A and B. A is the anchor: intrinsic
+ * The reference is split into two halves, A and B, that share no document (see `ReferenceCorpus`), so
+ * B against A is what an independent human sample looks like. A is the anchor: intrinsic
  * metrics (distinct-n, entropy, compression, MATTR, near-duplicate rate) compare synthetic with A,
  * and comparative metrics (tail coverage, Jensen-Shannon divergence) measure synthetic against A
  * next to B against A, so each one has a human-versus-human baseline. The budget is the smallest of
@@ -70,17 +71,29 @@ export interface DiversityReport {
   settings: { mattrWindow: number; tailMass: number; nearDuplicateThreshold: number; shingleSize: number };
 }
 
+/**
+ * Human text to compare with: a list of texts, each its own document, or documents of several texts
+ * each (a corpus file's sentences). The halves take alternate documents, so texts of one document
+ * never sit on both sides of the human-versus-human baseline: they share topics and names, and would
+ * make the baseline closer than two independent human samples are.
+ */
+export type ReferenceCorpus = readonly string[] | ReferenceDocuments;
+
+export interface ReferenceDocuments {
+  readonly documents: readonly (readonly string[])[];
+}
+
 export function diversityReport(
   synthetic: readonly string[],
-  reference: readonly string[],
+  reference: ReferenceCorpus,
   options: DiversityReportOptions = {},
 ): DiversityReport {
   const mattrWindow = options.mattrWindow ?? DEFAULT_MATTR_WINDOW;
   const tailMass = options.tailMass ?? DEFAULT_TAIL_MASS;
   const nearDuplicate = options.nearDuplicate ?? {};
   const syntheticTokens = synthetic.map(tokenize);
-  const referenceTokens = reference.map(tokenize);
-  const [halfA, halfB] = splitReference(referenceTokens);
+  const referenceDocuments = tokenizeDocuments(reference);
+  const [halfA, halfB] = splitReference(referenceDocuments);
   const budget = Math.min(
     tokenTotal(syntheticTokens),
     tokenTotal(halfA),
@@ -116,7 +129,7 @@ export function diversityReport(
 
   return {
     budgetTokens: budget,
-    tokens: { synthetic: tokenTotal(syntheticTokens), reference: tokenTotal(referenceTokens) },
+    tokens: { synthetic: tokenTotal(syntheticTokens), reference: tokenTotal(referenceDocuments.flat()) },
     texts: { synthetic: syn.texts.length, reference: anchor.texts.length },
     distinct1: compare(syntheticMeasures.distinct[0]!, humanMeasures.distinct[0]!),
     distinct2: compare(syntheticMeasures.distinct[1]!, humanMeasures.distinct[1]!),
@@ -156,13 +169,35 @@ function compare(synthetic: number, reference: number): MetricComparison {
   return { synthetic, reference, ratio: reference === 0 ? null : synthetic / reference };
 }
 
-/** Alternating texts, so both halves span the reference's genres; a single text is cut in two. */
-function splitReference(texts: readonly string[][]): [string[][], string[][]] {
-  const nonEmpty = texts.filter((text) => text.length > 0);
+/** The reference's documents as token lists, texts without words left out. */
+function tokenizeDocuments(reference: ReferenceCorpus): string[][][] {
+  const documents = 'documents' in reference ? reference.documents : reference.map((text) => [text]);
+  return documents.map((document) => document.map(tokenize).filter((text) => text.length > 0));
+}
+
+/**
+ * Alternate documents to each half, so both span the reference's genres; within a half, one text of
+ * each document in turn, so a half cut to the budget still draws on all its documents. A reference of
+ * one document splits its texts alternately, and a single text is cut in two.
+ */
+function splitReference(documents: readonly string[][][]): [string[][], string[][]] {
+  const nonEmpty = documents.filter((document) => document.length > 0);
   if (nonEmpty.length === 1) {
-    const only = nonEmpty[0]!;
-    const middle = Math.floor(only.length / 2);
-    return [[only.slice(0, middle)], [only.slice(middle)]];
+    const texts = nonEmpty[0]!;
+    if (texts.length === 1) {
+      const only = texts[0]!;
+      const middle = Math.floor(only.length / 2);
+      return [[only.slice(0, middle)], [only.slice(middle)]];
+    }
+    return splitReference(texts.map((text) => [text]));
   }
-  return [nonEmpty.filter((_, i) => i % 2 === 0), nonEmpty.filter((_, i) => i % 2 === 1)];
+  return [interleave(nonEmpty.filter((_, i) => i % 2 === 0)), interleave(nonEmpty.filter((_, i) => i % 2 === 1))];
+}
+
+/** The first text of every document, then the second of every document, and so on. */
+function interleave(documents: readonly string[][][]): string[][] {
+  const out: string[][] = [];
+  const longest = Math.max(0, ...documents.map((document) => document.length));
+  for (let i = 0; i < longest; i++) for (const document of documents) if (i < document.length) out.push(document[i]!);
+  return out;
 }

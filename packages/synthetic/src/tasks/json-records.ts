@@ -1,4 +1,4 @@
-import { unsupportedKeywords, validateJson } from './json-schema.js';
+import { unsafePatterns, unsupportedKeywords, validateJson } from './json-schema.js';
 import { extractJson } from './parse.js';
 import {
   chatSeed,
@@ -30,6 +30,8 @@ export const DEFAULT_JSON_ITEM = 'record';
 export function jsonRecordStrategy(task: JsonTask): TaskStrategy<JsonValue> {
   const unsupported = unsupportedKeywords(task.schema);
   if (unsupported.length > 0) throw new Error(`unsupported JSON Schema keywords: ${unsupported.join(', ')}`);
+  const unsafe = unsafePatterns(task.schema);
+  if (unsafe.length > 0) throw new Error(`JSON Schema patterns refused: ${unsafe.join(', ')}`);
   const invalidSeed = (task.seeds ?? []).find((seed) => validateJson(task.schema, seed.data).length > 0);
   if (invalidSeed) throw new Error(`seed ${invalidSeed.id} does not validate against the schema`);
   const maxRetries = task.maxRetries ?? DEFAULT_JSON_RETRIES;
@@ -64,6 +66,7 @@ export function jsonRecordStrategy(task: JsonTask): TaskStrategy<JsonValue> {
           seed: chatSeed(random),
           maxTokens: context.maxTokens,
           signal: context.signal,
+          jsonSchema: task.schema,
         });
         const parsed = extractJson(reply);
         const errors = parsed.ok

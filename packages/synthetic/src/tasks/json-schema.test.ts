@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type JsonSchema, unsupportedKeywords, validateJson } from './json-schema.js';
+import {
+  type JsonSchema,
+  MAX_PATTERN_SUBJECT_LENGTH,
+  unsafePatterns,
+  unsupportedKeywords,
+  validateJson,
+} from './json-schema.js';
 
 const person: JsonSchema = {
   type: 'object',
@@ -73,5 +79,55 @@ describe('unsupportedKeywords', () => {
       } as JsonSchema),
     ).toEqual(['/anyOf', '/properties/tags/uniqueItems', '/properties/tags/items/format']);
     expect(unsupportedKeywords(person)).toEqual([]);
+  });
+});
+
+describe('unsafePatterns', () => {
+  const withPattern = (pattern: string): JsonSchema => ({
+    type: 'object',
+    properties: { code: { type: 'string', pattern }, tags: { type: 'array', items: { type: 'string', pattern } } },
+  });
+
+  it('accepts the patterns records usually need', () => {
+    for (const pattern of [
+      '^[A-Z]{3}-\\d{4}$',
+      '^(red|green|blue)$',
+      '^\\d+(\\.\\d+)?$',
+      '^[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}$',
+      '^\\p{Lu}\\p{Ll}+( \\p{Lu}\\p{Ll}+)?$',
+      '^(?:[0-9a-f]{2}:){5}[0-9a-f]{2}$',
+    ]) {
+      expect(unsafePatterns(withPattern(pattern)), pattern).toEqual([]);
+    }
+  });
+
+  it('refuses nested or alternating repetition, back-references, broken and overlong patterns, wherever they are', () => {
+    const refused: Array<[string, RegExp]> = [
+      ['^(a+)+$', /nested repetition/],
+      ['^(\\w+\\s?)*$', /nested repetition/],
+      ['(x+x+)+y', /nested repetition/],
+      ['^((ab)*c)+$', /nested repetition/],
+      ['(a|ab)*c', /alternatives/],
+      ['(?:a|a){2,}$', /alternatives/],
+      ['(a)\\1', /back-references/],
+      ['(?<q>a)\\k<q>', /back-references/],
+      ['(unclosed', /not a valid regular expression/],
+      ['a'.repeat(513), /longer than 512/],
+    ];
+    for (const [pattern, reason] of refused) {
+      const found = unsafePatterns(withPattern(pattern));
+      expect(found, pattern).toHaveLength(2);
+      expect(found[0]).toMatch(/^\/properties\/code\/pattern \(/);
+      expect(found[1]).toMatch(/^\/properties\/tags\/items\/pattern \(/);
+      expect(found[0]).toMatch(reason);
+    }
+  });
+
+  it('checks no string longer than the limit against a pattern, so a value cannot make a match slow', () => {
+    const schema: JsonSchema = { type: 'string', pattern: '^[a-z]+$' };
+    expect(validateJson(schema, 'a'.repeat(MAX_PATTERN_SUBJECT_LENGTH))).toEqual([]);
+    expect(validateJson(schema, 'a'.repeat(MAX_PATTERN_SUBJECT_LENGTH + 1))).toEqual([
+      { path: '', message: expect.stringContaining('too long to check against a pattern') },
+    ]);
   });
 });

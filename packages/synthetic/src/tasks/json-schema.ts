@@ -1,7 +1,8 @@
+import { isJsonType, type JsonTypeName, patternRisk } from '@synthwell/contracts';
 import { stableStringify } from '../hash.js';
 import type { JsonValue } from './types.js';
 
-export type JsonSchemaType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
+export type JsonSchemaType = JsonTypeName;
 
 /** The JSON Schema subset this package validates; `unsupportedKeywords` names anything else. */
 export interface JsonSchema {
@@ -56,6 +57,17 @@ const KNOWN_KEYWORDS = new Set([
   '$schema',
 ]);
 
+/** The schemas nested directly in `schema` (properties, items, additionalProperties), with their JSON Pointers. */
+function* subschemas(schema: JsonSchema, path: string): Generator<[JsonSchema, string]> {
+  for (const [name, child] of Object.entries(schema.properties ?? {})) {
+    yield [child, `${path}/properties/${escapePointer(name)}`];
+  }
+  if (schema.items) yield [schema.items, `${path}/items`];
+  if (typeof schema.additionalProperties === 'object') {
+    yield [schema.additionalProperties, `${path}/additionalProperties`];
+  }
+}
+
 /**
  * Keywords in `schema` (at any depth) that this validator would ignore, as JSON Pointers, e.g.
  * `/properties/tags/uniqueItems`. A job should refuse such a schema rather than half-check it.
@@ -63,14 +75,41 @@ const KNOWN_KEYWORDS = new Set([
 export function unsupportedKeywords(schema: JsonSchema, path = ''): string[] {
   const out: string[] = [];
   for (const key of Object.keys(schema)) if (!KNOWN_KEYWORDS.has(key)) out.push(`${path}/${escapePointer(key)}`);
-  for (const [name, child] of Object.entries(schema.properties ?? {})) {
-    out.push(...unsupportedKeywords(child, `${path}/properties/${escapePointer(name)}`));
-  }
-  if (schema.items) out.push(...unsupportedKeywords(schema.items, `${path}/items`));
-  if (typeof schema.additionalProperties === 'object') {
-    out.push(...unsupportedKeywords(schema.additionalProperties, `${path}/additionalProperties`));
-  }
+  for (const [child, childPath] of subschemas(schema, path)) out.push(...unsupportedKeywords(child, childPath));
   return out;
+}
+
+/** Longest `pattern` accepted, in characters. */
+export const MAX_PATTERN_LENGTH = 512;
+/** Longest string checked against a `pattern`; a longer one fails rather than risk a slow match. */
+export const MAX_PATTERN_SUBJECT_LENGTH = 10_000;
+
+/**
+ * `pattern`s in `schema` (at any depth) that this service refuses, each as a JSON Pointer with the
+ * reason. JavaScript's regular expressions backtrack, so a pattern with nested repetition such as
+ * `^(a+)+$`, repeated alternatives such as `(a|ab)*` or a back-reference can take exponential time on
+ * a short string, and the records are checked on a shared worker. Refused: patterns that do not
+ * compile (with the `u` flag), longer than MAX_PATTERN_LENGTH, with back-references or lookarounds,
+ * or with a group repeated a variable number of times that itself repeats a variable number of times
+ * or has alternatives (`patternRisk` in @synthwell/contracts). Strings longer than
+ * MAX_PATTERN_SUBJECT_LENGTH are not matched at all.
+ */
+export function unsafePatterns(schema: JsonSchema, path = ''): string[] {
+  const out: string[] = [];
+  if (schema.pattern !== undefined) {
+    const reason = patternProblem(schema.pattern);
+    if (reason) out.push(`${path}/pattern (${reason})`);
+  }
+  for (const [child, childPath] of subschemas(schema, path)) out.push(...unsafePatterns(child, childPath));
+  return out;
+}
+
+/** Why `pattern` is refused, or null when it is accepted. */
+export function patternProblem(pattern: string): string | null {
+  if (typeof pattern !== 'string') return 'not a string';
+  if (pattern.length > MAX_PATTERN_LENGTH) return `longer than ${MAX_PATTERN_LENGTH} characters`;
+  const risk = patternRisk(pattern, MAX_PATTERN_SUBJECT_LENGTH);
+  return risk.ok ? null : risk.reason;
 }
 
 /** Every way `value` violates `schema`; an empty list means it validates. */
@@ -80,7 +119,7 @@ export function validateJson(schema: JsonSchema, value: unknown, path = ''): Sch
 
   if (schema.type !== undefined) {
     const allowed = typeof schema.type === 'string' ? [schema.type] : schema.type;
-    if (!allowed.some((type) => hasType(value, type))) {
+    if (!allowed.some((type) => isJsonType(value, type))) {
       fail(`expected ${allowed.join(' or ')}, got ${typeName(value)}`);
       return violations;
     }
@@ -127,7 +166,10 @@ function checkString(schema: JsonSchema, value: string, fail: (message: string) 
     fail(`expected at least ${schema.minLength} characters`);
   if (schema.maxLength !== undefined && length > schema.maxLength)
     fail(`expected at most ${schema.maxLength} characters`);
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
+  if (schema.pattern === undefined) return;
+  if (value.length > MAX_PATTERN_SUBJECT_LENGTH) {
+    fail(`is longer than ${MAX_PATTERN_SUBJECT_LENGTH} characters, too long to check against a pattern`);
+  } else if (!new RegExp(schema.pattern, 'u').test(value)) {
     fail(`does not match pattern ${schema.pattern}`);
   }
 }
@@ -140,25 +182,6 @@ function checkNumber(schema: JsonSchema, value: number, fail: (message: string) 
   }
   if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) {
     fail(`expected < ${schema.exclusiveMaximum}`);
-  }
-}
-
-function hasType(value: unknown, type: JsonSchemaType): boolean {
-  switch (type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'integer':
-      return Number.isInteger(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'null':
-      return value === null;
-    case 'array':
-      return Array.isArray(value);
-    case 'object':
-      return isObject(value);
   }
 }
 

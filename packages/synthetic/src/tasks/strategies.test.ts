@@ -227,6 +227,15 @@ describe('jsonRecordStrategy', () => {
     expect(lastUser(chat.calls[0]!)).toContain('"population"');
   });
 
+  it('asks every call, corrections included, for JSON that validates against the schema', async () => {
+    const replies = ['{"city": "Lyon"}', '{"city": "Lyon", "population": 522250}'];
+    const chat = scriptedChat((_, index) => replies[index]!);
+    const outcome = await jsonRecordStrategy({ kind: 'json', schema }).generate(context(chat));
+    expect(outcome.ok).toBe(true);
+    expect(chat.calls).toHaveLength(2);
+    for (const call of chat.calls) expect(call.options?.jsonSchema).toEqual(schema);
+  });
+
   it('drops the attempt after maxRetries corrections', async () => {
     const chat = scriptedChat(() => 'I cannot do that.');
     const strategy = jsonRecordStrategy({ kind: 'json', schema, maxRetries: 2 });

@@ -11,6 +11,11 @@ export interface ChatOptions {
   seed?: number;
   maxTokens?: number;
   signal?: AbortSignal;
+  /**
+   * The JSON Schema the reply must validate against, for models with structured output (OpenAI's
+   * `response_format` json_schema). The prompt still asks for the JSON, for models without it.
+   */
+  jsonSchema?: JsonSchema;
 }
 
 /** Any chat model, injected: returns the assistant's reply text. */

@@ -73,6 +73,10 @@ export type StandinInvoice = Pick<
   | 'billing_reason'
   | 'period_start'
   | 'period_end'
+  | 'number'
+  | 'total'
+  | 'hosted_invoice_url'
+  | 'invoice_pdf'
 > & {
   customer: string;
   parent: {

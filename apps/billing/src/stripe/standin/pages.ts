@@ -1,4 +1,11 @@
-import type { StandinCheckoutSession, StandinPortalSession, StandinPrice, StandinSubscription } from './objects.js';
+import { textPdf } from './invoice-pdf.js';
+import type {
+  StandinCheckoutSession,
+  StandinInvoice,
+  StandinPortalSession,
+  StandinPrice,
+  StandinSubscription,
+} from './objects.js';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -76,4 +83,29 @@ export function portalPage(
   });
   const back = session.return_url ? `<p><a href="${escapeHtml(session.return_url)}">Return to Synthwell</a></p>` : '';
   return page('Billing portal', `<h1>Your subscriptions</h1>${cards.join('\n') || '<p>No subscriptions.</p>'}${back}`);
+}
+
+/** What an invoice says, line by line, for its hosted page and its PDF. */
+function invoiceLines(invoice: StandinInvoice, productName: string): string[] {
+  return [
+    `Invoice number: ${invoice.number ?? invoice.id}`,
+    `Date: ${date(invoice.created)}`,
+    `Period: ${date(invoice.period_start)} to ${date(invoice.period_end)}`,
+    `${productName}: ${money(invoice.total, invoice.currency)}`,
+    `Amount due: ${money(invoice.amount_due, invoice.currency)}`,
+    `Amount paid: ${money(invoice.amount_paid, invoice.currency)}`,
+    `Status: ${invoice.status ?? 'draft'}`,
+  ];
+}
+
+/** The hosted invoice page Stripe links as `hosted_invoice_url`. */
+export function invoicePage(invoice: StandinInvoice, productName: string): string {
+  const lines = invoiceLines(invoice, productName).map((line) => `<p>${escapeHtml(line)}</p>`);
+  const pdf = invoice.invoice_pdf ? `<p><a href="${escapeHtml(invoice.invoice_pdf)}">Download PDF</a></p>` : '';
+  return page('Invoice', `<h1>Invoice</h1><div class="card">${lines.join('\n')}</div>${pdf}`);
+}
+
+/** The PDF Stripe links as `invoice_pdf`. */
+export function invoiceDocument(invoice: StandinInvoice, productName: string): Buffer {
+  return textPdf('Invoice (Stripe stand-in: no real payment was taken)', invoiceLines(invoice, productName));
 }

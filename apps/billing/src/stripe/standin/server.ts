@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { FormReader, ParamError, parseStripeForm } from './form.js';
 import { stripeId } from './objects.js';
-import { checkoutPage, portalPage } from './pages.js';
+import { checkoutPage, invoiceDocument, invoicePage, portalPage } from './pages.js';
 import { STANDIN_API_VERSION, StandinError, StripeStore } from './store.js';
 import { type ReleaseOrder, WebhookSender } from './webhooks.js';
 
@@ -22,13 +22,19 @@ export interface StandinOptions {
   onWebhookFailure?: (eventId: string, type: string, error: string) => void;
 }
 
-type Reply = { status: number; body: unknown } | { status: number; html: string } | { status: 303; location: string };
+type Reply =
+  | { status: number; body: unknown }
+  | { status: number; html: string }
+  | { status: number; file: Buffer; contentType: string }
+  | { status: 303; location: string };
 type Handler = (request: ParsedRequest) => Reply | Promise<Reply>;
 
 interface ParsedRequest {
   method: string;
   params: string[];
   body: FormReader;
+  /** The query string, where the SDK puts a GET's parameters (list filters, paging). */
+  query: FormReader;
   /** For control endpoints, which take JSON too. */
   json: Record<string, unknown>;
 }
@@ -117,6 +123,10 @@ export class StripeStandin {
       return value;
     };
     const productName = (productId: string) => store.products.get(productId)?.name ?? 'Subscription';
+    const invoiceProduct = (subscriptionId: string) => {
+      const price = store.subscriptions.get(subscriptionId)?.items.data[0]?.price;
+      return price ? productName(price.product as string) : 'Subscription';
+    };
 
     return [
       api('POST', '/v1/customers', ({ body }) => ok(store.createCustomer(body))),
@@ -134,6 +144,8 @@ export class StripeStandin {
         ok(store.updateSubscription(params[0] as string, body)),
       ),
       api('DELETE', `/v1/subscriptions/${id}`, ({ params }) => ok(store.cancelSubscription(params[0] as string))),
+      api('GET', '/v1/invoices', ({ query }) => ok(store.listInvoices(query))),
+      api('GET', `/v1/invoices/${id}`, ({ params }) => ok(store.invoice(params[0] as string))),
       api('POST', '/v1/billing_portal/sessions', ({ body }) => ok(store.createPortalSession(body))),
       api('POST', '/v1/billing/meter_events', ({ body }) => ok(store.createMeterEvent(body))),
 
@@ -150,6 +162,15 @@ export class StripeStandin {
       open('GET', `/checkout/${id}/cancel`, ({ params }) => {
         const session = store.checkoutSession(params[0] as string);
         return redirect(session.cancel_url ?? '/');
+      }),
+      open('GET', `/invoice/${id}`, ({ params }) => {
+        const invoice = store.invoice(params[0] as string);
+        return html(invoicePage(invoice, invoiceProduct(invoice.parent.subscription_details.subscription)));
+      }),
+      open('GET', `/invoice/${id}/pdf`, ({ params }) => {
+        const invoice = store.invoice(params[0] as string);
+        const product = invoiceProduct(invoice.parent.subscription_details.subscription);
+        return { status: 200, file: invoiceDocument(invoice, product), contentType: 'application/pdf' };
       }),
       open('GET', `/portal/${id}`, ({ params }) => {
         const session = store.portalSession(params[0] as string);
@@ -200,7 +221,8 @@ export class StripeStandin {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = stripeId('req');
     const method = request.method ?? 'GET';
-    const path = new URL(request.url ?? '/', 'http://standin').pathname;
+    const url = new URL(request.url ?? '/', 'http://standin');
+    const path = url.pathname;
     try {
       const raw = await readBody(request);
       let route: Route | undefined;
@@ -219,6 +241,7 @@ export class StripeStandin {
         method,
         params,
         body: new FormReader(parseStripeForm(isJson(request) ? '' : raw)),
+        query: new FormReader(parseStripeForm(url.search.slice(1))),
         json: isJson(request) && raw ? (JSON.parse(raw) as Record<string, unknown>) : parseStripeForm(raw),
       };
       const key = route.api && method === 'POST' ? header(request, 'idempotency-key') : undefined;
@@ -313,6 +336,8 @@ function send(response: ServerResponse, reply: Reply, requestId: string): void {
   response.setHeader('stripe-version', STANDIN_API_VERSION);
   if ('location' in reply) {
     response.writeHead(303, { location: reply.location }).end();
+  } else if ('file' in reply) {
+    response.writeHead(reply.status, { 'content-type': reply.contentType }).end(reply.file);
   } else if ('html' in reply) {
     response.writeHead(reply.status, { 'content-type': 'text/html; charset=utf-8' }).end(reply.html);
   } else {

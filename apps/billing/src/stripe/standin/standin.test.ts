@@ -133,6 +133,44 @@ describe('Stripe stand-in through the stripe SDK', () => {
     expect((await stripe.subscriptions.retrieve(subscription.id)).status).toBe('canceled');
   });
 
+  it('bills an invoice at the start and at each renewal, listed newest first with a hosted page and a PDF', async () => {
+    const { customer, subscription } = await paidSubscription();
+    await fetch(`${standin.url}/__control/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ subscription: subscription.id }),
+    });
+    const invoices = await stripe.invoices.list({ customer: customer.id });
+    expect(invoices.has_more).toBe(false);
+    expect(invoices.data.map((invoice) => invoice.billing_reason)).toEqual([
+      'subscription_cycle',
+      'subscription_create',
+    ]);
+    const [renewal, first] = invoices.data as [Stripe.Invoice, Stripe.Invoice];
+    expect(first).toMatchObject({ status: 'paid', amount_paid: 800, total: 800, currency: 'usd' });
+    expect(first.number).toMatch(/^[A-Z0-9]{8}-0001$/);
+    expect(renewal.number).toMatch(/-0002$/);
+    expect(renewal.period_start).toBe(first.period_end);
+    expect((await stripe.invoices.retrieve(first.id)).id).toBe(first.id);
+
+    const paged = await stripe.invoices.list({ customer: customer.id, limit: 1 });
+    expect(paged).toMatchObject({ has_more: true, data: [{ id: renewal.id }] });
+    const next = await stripe.invoices.list({ customer: customer.id, limit: 1, starting_after: renewal.id });
+    expect(next.data.map((invoice) => invoice.id)).toEqual([first.id]);
+    const others = await stripe.invoices.list({ customer: (await stripe.customers.create({})).id });
+    expect(others.data).toEqual([]);
+
+    const hosted = await fetch(first.hosted_invoice_url ?? '');
+    const page = await hosted.text();
+    expect(page).toContain(first.number ?? '');
+    expect(page).toContain('$8.00');
+    const pdf = await fetch(first.invoice_pdf ?? '');
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.toString('latin1')).toContain(`(Invoice number: ${first.number})`);
+  });
+
   it('replays a request with the same idempotency key and refuses the key for different parameters', async () => {
     const first = await stripe.products.create({ name: 'Once' }, { idempotencyKey: 'plan:x:product' });
     const again = await stripe.products.create({ name: 'Once' }, { idempotencyKey: 'plan:x:product' });

@@ -46,6 +46,14 @@ interface CheckoutRecord {
   subscriptionMetadata: Record<string, string>;
 }
 
+/** Stripe's list envelope. */
+export interface StandinList<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  url: string;
+}
+
 function required<T>(value: T | undefined, kind: string, id: string, param: string | null = null): T {
   if (value === undefined) throw StandinError.missing(kind, id, param);
   return value;
@@ -294,7 +302,7 @@ export class StripeStore {
       },
     };
     this.subscriptions.set(subscriptionId, subscription);
-    const invoice = this.invoice(subscription, 'subscription_create', true);
+    const invoice = this.createInvoice(subscription, 'subscription_create', true);
     session.status = 'complete';
     session.payment_status = 'paid';
     session.subscription = subscriptionId;
@@ -367,7 +375,7 @@ export class StripeStore {
     };
     item.current_period_start = item.current_period_end;
     item.current_period_end = periodEnd(item.current_period_start, item.price.recurring?.interval ?? 'month');
-    const invoice = this.invoice(subscription, 'subscription_cycle', !options.failPayment);
+    const invoice = this.createInvoice(subscription, 'subscription_cycle', !options.failPayment);
     subscription.status = options.failPayment ? 'past_due' : 'active';
     this.emit(options.failPayment ? 'invoice.payment_failed' : 'invoice.paid', invoice);
     this.emit('customer.subscription.updated', subscription, previous);
@@ -389,6 +397,38 @@ export class StripeStore {
     this.emit('invoice.paid', invoice);
     this.emit('customer.subscription.updated', subscription, { status: 'past_due' });
     return subscription;
+  }
+
+  // ─── Invoices ─────────────────────────────────────────────────────────────
+
+  invoice(id: string): StandinInvoice {
+    return required(this.invoices.get(id), 'invoice', id);
+  }
+
+  /** `GET /v1/invoices`: newest first, filtered like Stripe's list, paged with `limit` and `starting_after`. */
+  listInvoices(query: FormReader): StandinList<StandinInvoice> {
+    query.only('customer', 'subscription', 'status', 'limit', 'starting_after');
+    const limit = query.integer('limit') ?? 10;
+    if (limit < 1 || limit > 100) throw new ParamError('limit', 'Invalid limit: must be between 1 and 100.');
+    const customer = query.string('customer');
+    const subscription = query.string('subscription');
+    const status = query.string('status');
+    // Invoices are kept in the order they were made; Stripe lists newest first.
+    let matching = [...this.invoices.values()]
+      .reverse()
+      .filter(
+        (invoice) =>
+          (!customer || invoice.customer === customer) &&
+          (!subscription || invoice.parent.subscription_details.subscription === subscription) &&
+          (!status || invoice.status === status),
+      );
+    const after = query.string('starting_after');
+    if (after) {
+      const index = matching.findIndex((invoice) => invoice.id === after);
+      if (index < 0) throw StandinError.missing('invoice', after, 'starting_after');
+      matching = matching.slice(index + 1);
+    }
+    return { object: 'list', data: matching.slice(0, limit), has_more: matching.length > limit, url: '/v1/invoices' };
   }
 
   // ─── Billing portal and meters ────────────────────────────────────────────
@@ -462,16 +502,22 @@ export class StripeStore {
     return item;
   }
 
-  private invoice(
+  /** Like Stripe, every subscription start and renewal bills an invoice, numbered per customer. */
+  private createInvoice(
     subscription: StandinSubscription,
     reason: 'subscription_create' | 'subscription_cycle',
     paid: boolean,
   ) {
     const item = this.item(subscription);
     const amount = item.price.unit_amount ?? 0;
+    const id = stripeId('in');
     const invoice: StandinInvoice = {
-      id: stripeId('in'),
+      id,
       object: 'invoice',
+      number: this.nextInvoiceNumber(subscription.customer),
+      total: amount,
+      hosted_invoice_url: `${this.baseUrl()}/invoice/${id}`,
+      invoice_pdf: `${this.baseUrl()}/invoice/${id}/pdf`,
       created: unixNow(),
       livemode: false,
       status: paid ? 'paid' : 'open',
@@ -493,6 +539,13 @@ export class StripeStore {
     this.invoices.set(invoice.id, invoice);
     subscription.latest_invoice = invoice.id;
     return invoice;
+  }
+
+  /** `<customer prefix>-0001`, `-0002`, …: Stripe's default numbering, a prefix per customer and a sequence. */
+  private nextInvoiceNumber(customerId: string): string {
+    const sequence = [...this.invoices.values()].filter((invoice) => invoice.customer === customerId).length + 1;
+    const prefix = customerId.slice(4, 12).toUpperCase();
+    return `${prefix}-${String(sequence).padStart(4, '0')}`;
   }
 
   private checkoutRecord(id: string): CheckoutRecord {

@@ -45,12 +45,13 @@ export function quotaState(spec: Extract<LimitSpec, { kind: 'quota' }>, used: nu
 }
 
 /** The next 00:00 UTC after `now`. */
+const DAY_MS = 86_400_000;
+
 export function nextUtcMidnight(now: number): number {
-  const date = new Date(now);
-  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1);
+  // UTC days are exactly 86,400,000 ms in JavaScript time (no leap seconds), so no Date is needed.
+  return now - (now % DAY_MS) + DAY_MS;
 }
 
-const DAY_MS = 86_400_000;
 let cachedDay = { start: 0, name: '' };
 
 /** The UTC day of `now` as YYYY-MM-DD, which names daily quota keys (computed once per day). */

@@ -35,9 +35,9 @@ export class MemoryLimiter implements Limiter {
     }
     for (const outcome of outcomes) {
       if (outcome.spec.kind === 'rate' && 'nextTat' in outcome) {
-        this.rates.set(outcome.spec.key, { tat: outcome.nextTat, expiresAt: outcome.nextTat });
+        this.setTat(outcome.spec.key, outcome.nextTat);
       } else if (outcome.spec.kind === 'quota' && 'used' in outcome) {
-        this.quotas.set(outcome.spec.key, { used: outcome.used, expiresAt: outcome.spec.resetAt });
+        this.setUsed(outcome.spec.key, outcome.used, outcome.spec.resetAt);
       }
     }
     return { allowed: true, states: outcomes.map((outcome) => outcome.state), rejected: null };
@@ -47,11 +47,9 @@ export class MemoryLimiter implements Limiter {
     if (delta === 0) return;
     if (spec.kind === 'rate') {
       const interval = spec.periodMs / spec.limit;
-      const tat = Math.max(this.tat(spec.key, now), now) + delta * interval;
-      this.rates.set(spec.key, { tat, expiresAt: tat });
+      this.setTat(spec.key, Math.max(this.tat(spec.key, now), now) + delta * interval);
     } else {
-      const used = Math.max(0, this.used(spec.key, now) + delta);
-      this.quotas.set(spec.key, { used, expiresAt: spec.resetAt });
+      this.setUsed(spec.key, Math.max(0, this.used(spec.key, now) + delta), spec.resetAt);
     }
   }
 
@@ -65,6 +63,23 @@ export class MemoryLimiter implements Limiter {
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+  }
+
+  /** Updates in place: an account's entries live as long as it is active, not one object per request. */
+  private setTat(key: string, tat: number): void {
+    const entry = this.rates.get(key);
+    if (entry) {
+      entry.tat = tat;
+      entry.expiresAt = tat;
+    } else this.rates.set(key, { tat, expiresAt: tat });
+  }
+
+  private setUsed(key: string, used: number, expiresAt: number): void {
+    const entry = this.quotas.get(key);
+    if (entry) {
+      entry.used = used;
+      entry.expiresAt = expiresAt;
+    } else this.quotas.set(key, { used, expiresAt });
   }
 
   private tat(key: string, now: number): number {

@@ -117,6 +117,50 @@ function argv(specs: readonly LimitSpec[], now: number | undefined): (string | n
   return args;
 }
 
+/** How long an admission may wait for Redis before the replica falls back to its local allowance. */
+const REDIS_DEADLINE_MS = 500;
+
+/**
+ * Rejects with `DeadlineError` if `work` has not settled `ms` after the call. Tolerant of a busy
+ * event loop: when the timer fires it waits one more turn, so a reply that already arrived (sitting
+ * in the socket, behind a loop that was blocked longer than `ms`) is still taken. Without this, a
+ * replica under heavy load would time out commands Redis had answered, fall back to local limits
+ * and admit more than a shared quota allows.
+ */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      setImmediate(() => {
+        if (settled) return;
+        settled = true;
+        reject(new DeadlineError(ms));
+      });
+    }, ms);
+    work.then(
+      (value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+class DeadlineError extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer within ${ms} ms`);
+    this.name = 'DeadlineError';
+  }
+}
+
 /**
  * Exact limits across any number of gateway replicas. When Redis cannot be reached, the limiter
  * fails open into a bounded local allowance: each replica enforces every limit on its own (so N
@@ -144,9 +188,14 @@ export class RedisLimiter implements Limiter {
     if (specs.length === 0) return { allowed: true, states: [], rejected: null };
     try {
       const keys = specs.map((spec) => this.prefix + spec.key);
-      const reply = (await (
-        this.redis as unknown as { swAdmit(n: number, ...args: (string | number)[]): Promise<AdmitReply> }
-      ).swAdmit(keys.length, ...keys, ...argv(specs, now))) as AdmitReply;
+      const reply = await withDeadline(
+        (this.redis as unknown as { swAdmit(n: number, ...args: (string | number)[]): Promise<AdmitReply> }).swAdmit(
+          keys.length,
+          ...keys,
+          ...argv(specs, now),
+        ),
+        REDIS_DEADLINE_MS,
+      );
       this.recovered();
       const [allowed, rejectedIndex, retryAfterMs] = reply;
       const states: LimitState[] = specs.map((spec, i) => ({
@@ -170,13 +219,16 @@ export class RedisLimiter implements Limiter {
   async adjust(spec: LimitSpec, delta: number, now?: number): Promise<void> {
     if (delta === 0) return;
     try {
-      await (this.redis as unknown as { swAdjust(...args: (string | number)[]): Promise<number> }).swAdjust(
-        this.prefix + spec.key,
-        now ?? -1,
-        spec.kind === 'rate' ? 1 : 2,
-        spec.limit,
-        spec.kind === 'rate' ? spec.periodMs : spec.resetAt,
-        delta,
+      await withDeadline(
+        (this.redis as unknown as { swAdjust(...args: (string | number)[]): Promise<number> }).swAdjust(
+          this.prefix + spec.key,
+          now ?? -1,
+          spec.kind === 'rate' ? 1 : 2,
+          spec.limit,
+          spec.kind === 'rate' ? spec.periodMs : spec.resetAt,
+          delta,
+        ),
+        REDIS_DEADLINE_MS,
       );
       this.recovered();
     } catch (error) {

@@ -28,6 +28,26 @@ interface QueuedJob {
   jobId: string;
 }
 
+/** How long closing may wait for BullMQ before the queue's connections are cut. */
+const CLOSE_GRACE_MS = 5_000;
+
+/** True if `work` settles (either way) within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Jobs on a BullMQ queue in Redis, for several gateway replicas and separate worker processes.
  * Priority maps onto BullMQ's priorities; a job whose owner is at their plan's limit goes back to the
@@ -93,9 +113,19 @@ export class BullmqQueue implements JobQueue {
   async close(): Promise<void> {
     clearInterval(this.timer);
     for (const controller of this.running.values()) controller.abort(new WorkerShutdown());
-    // Waits for the processors, which hand their interrupted jobs back to the queue.
-    await this.worker?.close();
-    await this.queue.close();
+    // Waits for the processors, which hand their interrupted jobs back to the queue. A connection
+    // still reconnecting after a Redis outage can keep BullMQ's close waiting for good; past the grace
+    // period the connections are cut, which ends what BullMQ waits for (a job it could not hand back
+    // is re-queued by stalled-job recovery, as after a crash).
+    const closing = (async () => {
+      await this.worker?.close();
+      await this.queue.close();
+    })();
+    if (!(await settlesWithin(closing, CLOSE_GRACE_MS))) {
+      this.logger.warn({ graceMs: CLOSE_GRACE_MS }, 'synthetic queue did not close in time; cutting its connections');
+      for (const connection of this.connections) connection.disconnect();
+      await settlesWithin(closing, CLOSE_GRACE_MS);
+    }
     for (const connection of this.connections) connection.disconnect();
   }
 

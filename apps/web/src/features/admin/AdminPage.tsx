@@ -1,7 +1,9 @@
 import { useSearchParams } from 'react-router';
 import { Tabs } from '../../ui/Tabs';
 import { AuditAdmin } from './AuditAdmin';
+import { ModelsAdmin } from './ModelsAdmin';
 import { PlansAdmin } from './PlansAdmin';
+import { SafetyAdmin } from './SafetyAdmin';
 import { SubscriptionsAdmin } from './SubscriptionsAdmin';
 import { UsageAdmin } from './UsageAdmin';
 import { UsersAdmin } from './UsersAdmin';
@@ -11,6 +13,8 @@ const TABS = [
   { id: 'users', label: 'Users' },
   { id: 'subscriptions', label: 'Subscriptions' },
   { id: 'usage', label: 'Usage' },
+  { id: 'models', label: 'Models' },
+  { id: 'safety', label: 'Safety' },
   { id: 'audit', label: 'Audit log' },
 ];
 
@@ -19,6 +23,8 @@ const PANELS: Record<string, () => React.JSX.Element> = {
   users: UsersAdmin,
   subscriptions: SubscriptionsAdmin,
   usage: UsageAdmin,
+  models: ModelsAdmin,
+  safety: SafetyAdmin,
   audit: AuditAdmin,
 };
 

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { formatDateTime } from '../../lib/format';
 import { describeProblem } from '../../lib/problems';
+import { DataTable } from '../../ui/DataTable';
 import { Loading, ProblemNotice } from '../../ui/Notice';
 import { adminApi } from './admin-api';
 
@@ -9,42 +10,28 @@ export function AuditAdmin() {
   if (audit.isPending) return <Loading />;
   if (audit.error) return <ProblemNotice problem={describeProblem(audit.error)} />;
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption className="visually-hidden">Audit log</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {audit.data.map((entry) => (
-            <tr key={entry.id}>
-              <td>{formatDateTime(entry.createdAt)}</td>
-              <td>
-                <code>{entry.actorId ?? 'system'}</code>
-              </td>
-              <td>{entry.action}</td>
-              <td>
-                <code>{entry.target}</code>
-              </td>
-              <td>
-                {(entry.before || entry.after) && (
-                  <details>
-                    <summary>Details</summary>
-                    {entry.before && <pre className="mono">before: {entry.before}</pre>}
-                    {entry.after && <pre className="mono">after: {entry.after}</pre>}
-                  </details>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="Audit log" columns={['When', 'Actor', 'Action', 'Target', 'Change']}>
+      {audit.data.map((entry) => (
+        <tr key={entry.id}>
+          <td>{formatDateTime(entry.createdAt)}</td>
+          <td>
+            <code>{entry.actorId ?? 'system'}</code>
+          </td>
+          <td>{entry.action}</td>
+          <td>
+            <code>{entry.target}</code>
+          </td>
+          <td>
+            {(entry.before || entry.after) && (
+              <details>
+                <summary>Details</summary>
+                {entry.before && <pre className="mono">before: {entry.before}</pre>}
+                {entry.after && <pre className="mono">after: {entry.after}</pre>}
+              </details>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -4,6 +4,7 @@ import { formatMoney, formatNumber } from '../../lib/format';
 import { describeProblem } from '../../lib/problems';
 import { queryClient } from '../../lib/trpc';
 import { Button } from '../../ui/Button';
+import { DataTable } from '../../ui/DataTable';
 import { Dialog } from '../../ui/Dialog';
 import { SelectField, TextField } from '../../ui/Field';
 import { Loading, ProblemNotice } from '../../ui/Notice';
@@ -91,6 +92,7 @@ export function PlansAdmin() {
   const toast = useToast();
   const plans = useQuery({ queryKey: plansKey, queryFn: adminApi.plans });
   const [editing, setEditing] = useState<AdminPlan | 'new' | null>(null);
+  const [archiving, setArchiving] = useState<AdminPlan | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: plansKey });
   const save = useMutation({
     mutationFn: ({ plan, input }: { plan: AdminPlan | null; input: PlanInput }) =>
@@ -101,7 +103,14 @@ export function PlansAdmin() {
       void refresh();
     },
   });
-  const archive = useMutation({ mutationFn: adminApi.archivePlan, onSuccess: () => void refresh() });
+  const archive = useMutation({
+    mutationFn: adminApi.archivePlan,
+    onSuccess: () => {
+      toast(`${archiving?.name ?? 'The plan'} archived`);
+      setArchiving(null);
+      void refresh();
+    },
+  });
 
   if (plans.isPending) return <Loading />;
   if (plans.error) return <ProblemNotice problem={describeProblem(plans.error)} />;
@@ -111,59 +120,37 @@ export function PlansAdmin() {
       <Button variant="primary" onClick={() => setEditing('new')}>
         New plan
       </Button>
-      {archive.error && <ProblemNotice problem={describeProblem(archive.error)} />}
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="visually-hidden">Plans</caption>
-          <thead>
-            <tr>
-              <th scope="col">Plan</th>
-              <th scope="col">Price</th>
-              <th scope="col">Models</th>
-              <th scope="col">Chat / day</th>
-              <th scope="col">Images / day</th>
-              <th scope="col">Records / day</th>
-              <th scope="col">RPM</th>
-              <th scope="col">Subscribers</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {plans.data.map((entry) => (
-              <tr key={entry.id} data-testid={`plan-${entry.slug}`}>
-                <td>
-                  {entry.name} {entry.isDefault && <span className="badge">default</span>}
-                  {entry.archivedAt && <span className="badge badge-muted">archived</span>}
-                </td>
-                <td>{formatMoney(entry.priceCents, entry.currency)}</td>
-                <td>{entry.modelTiers.join(', ')}</td>
-                <td>{formatNumber(entry.chatRequestsPerDay)}</td>
-                <td>{formatNumber(entry.imagesPerDay)}</td>
-                <td>{formatNumber(entry.syntheticRecordsPerDay)}</td>
-                <td>{formatNumber(entry.requestsPerMinute)}</td>
-                <td>{entry.activeSubscribers}</td>
-                <td className="row-actions">
-                  <Button small onClick={() => setEditing(entry)} aria-label={`Edit ${entry.name}`}>
-                    Edit
-                  </Button>
-                  {!entry.archivedAt && !entry.isDefault && (
-                    <Button
-                      small
-                      variant="danger"
-                      onClick={() => archive.mutate(entry.id)}
-                      aria-label={`Archive ${entry.name}`}
-                    >
-                      Archive
-                    </Button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Plans"
+        columns={['Plan', 'Price', 'Models', 'Chat / day', 'Images / day', 'Records / day', 'RPM', 'Subscribers']}
+        actions="Actions"
+      >
+        {plans.data.map((entry) => (
+          <tr key={entry.id} data-testid={`plan-${entry.slug}`}>
+            <td>
+              {entry.name} {entry.isDefault && <span className="badge">default</span>}
+              {entry.archivedAt && <span className="badge badge-muted">archived</span>}
+            </td>
+            <td>{formatMoney(entry.priceCents, entry.currency)}</td>
+            <td>{entry.modelTiers.join(', ')}</td>
+            <td>{formatNumber(entry.chatRequestsPerDay)}</td>
+            <td>{formatNumber(entry.imagesPerDay)}</td>
+            <td>{formatNumber(entry.syntheticRecordsPerDay)}</td>
+            <td>{formatNumber(entry.requestsPerMinute)}</td>
+            <td>{entry.activeSubscribers}</td>
+            <td className="row-actions">
+              <Button small onClick={() => setEditing(entry)} aria-label={`Edit ${entry.name}`}>
+                Edit
+              </Button>
+              {!entry.archivedAt && !entry.isDefault && (
+                <Button small variant="danger" onClick={() => setArchiving(entry)} aria-label={`Archive ${entry.name}`}>
+                  Archive
+                </Button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <Dialog open={editing !== null} title={plan ? `Edit ${plan.name}` : 'New plan'} onClose={() => setEditing(null)}>
         {save.error && <ProblemNotice problem={describeProblem(save.error)} />}
         <PlanForm
@@ -172,6 +159,27 @@ export function PlansAdmin() {
           busy={save.isPending}
           onSubmit={(input) => save.mutate({ plan, input })}
         />
+      </Dialog>
+      <Dialog
+        open={archiving !== null}
+        title={`Archive ${archiving?.name ?? ''}?`}
+        onClose={() => {
+          archive.reset();
+          setArchiving(null);
+        }}
+      >
+        <p>
+          Nobody can choose “{archiving?.name}” any more. Its {archiving?.activeSubscribers ?? 0} subscriber
+          {archiving?.activeSubscribers === 1 ? '' : 's'} keep it until their subscription changes or ends. Archiving
+          cannot be undone.
+        </p>
+        {archive.error && <ProblemNotice problem={describeProblem(archive.error)} />}
+        <div className="dialog-actions">
+          <Button onClick={() => setArchiving(null)}>Cancel</Button>
+          <Button variant="danger" busy={archive.isPending} onClick={() => archiving && archive.mutate(archiving.id)}>
+            Archive plan
+          </Button>
+        </div>
       </Dialog>
     </div>
   );

@@ -4,6 +4,7 @@ import { formatDate } from '../../lib/format';
 import { describeProblem } from '../../lib/problems';
 import { queryClient } from '../../lib/trpc';
 import { Button } from '../../ui/Button';
+import { DataTable } from '../../ui/DataTable';
 import { TextField } from '../../ui/Field';
 import { Loading, ProblemNotice } from '../../ui/Notice';
 import { useToast } from '../../ui/Toast';
@@ -44,63 +45,47 @@ export function UsersAdmin() {
       {problem && <ProblemNotice problem={describeProblem(problem)} />}
       {users.isPending && <Loading />}
       {users.data && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">Users</caption>
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col">Plan in force</th>
-                <th scope="col">Comp plan</th>
-                <th scope="col">Joined</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => (
-                <tr key={user.id}>
-                  <td>
-                    {user.email}
-                    {user.name && <small className="muted"> · {user.name}</small>}
-                  </td>
-                  <td>
-                    {user.role}{' '}
-                    <Button
-                      small
-                      onClick={() => setRole.mutate({ id: user.id, role: user.role === 'admin' ? 'user' : 'admin' })}
-                      aria-label={
-                        user.role === 'admin' ? `Make ${user.email} a user` : `Promote ${user.email} to admin`
-                      }
-                    >
-                      {user.role === 'admin' ? 'Demote' : 'Promote'}
-                    </Button>
-                  </td>
-                  <td>{user.effectivePlan.name}</td>
-                  <td>
-                    <label className="visually-hidden" htmlFor={`comp-${user.id}`}>
-                      Comp plan for {user.email}
-                    </label>
-                    <select
-                      id={`comp-${user.id}`}
-                      value={user.compPlanId ?? ''}
-                      onChange={(event) => comp.mutate({ id: user.id, planId: event.target.value || null })}
-                    >
-                      <option value="">None</option>
-                      {plans.data
-                        ?.filter((plan) => !plan.archivedAt)
-                        .map((plan) => (
-                          <option key={plan.id} value={plan.id}>
-                            {plan.name}
-                          </option>
-                        ))}
-                    </select>
-                  </td>
-                  <td>{formatDate(user.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Users" columns={['User', 'Role', 'Plan in force', 'Comp plan', 'Joined']}>
+          {users.data.map((user) => (
+            <tr key={user.id}>
+              <td>
+                {user.email}
+                {user.name && <small className="muted"> · {user.name}</small>}
+              </td>
+              <td>
+                {user.role}{' '}
+                <Button
+                  small
+                  onClick={() => setRole.mutate({ id: user.id, role: user.role === 'admin' ? 'user' : 'admin' })}
+                  aria-label={user.role === 'admin' ? `Make ${user.email} a user` : `Promote ${user.email} to admin`}
+                >
+                  {user.role === 'admin' ? 'Demote' : 'Promote'}
+                </Button>
+              </td>
+              <td>{user.effectivePlan.name}</td>
+              <td>
+                <label className="visually-hidden" htmlFor={`comp-${user.id}`}>
+                  Comp plan for {user.email}
+                </label>
+                <select
+                  id={`comp-${user.id}`}
+                  value={user.compPlanId ?? ''}
+                  onChange={(event) => comp.mutate({ id: user.id, planId: event.target.value || null })}
+                >
+                  <option value="">None</option>
+                  {plans.data
+                    ?.filter((plan) => !plan.archivedAt)
+                    .map((plan) => (
+                      <option key={plan.id} value={plan.id}>
+                        {plan.name}
+                      </option>
+                    ))}
+                </select>
+              </td>
+              <td>{formatDate(user.createdAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </div>
   );

@@ -1,8 +1,19 @@
 import { adminGraphql } from '../../lib/graphql';
-import type { AdminPlan, AdminSubscription, AdminUser, AuditEntry, PlanInput, UsageTotals } from './admin-types';
+import type {
+  AdminModel,
+  AdminPlan,
+  AdminSubscription,
+  AdminUser,
+  AuditEntry,
+  PlanInput,
+  RouteInput,
+  UsageTotals,
+} from './admin-types';
 
 const PLAN_FIELDS = `id slug name description priceCents currency interval requestsPerMinute tokensPerMinute chatRequestsPerDay
   imagesPerDay syntheticRecordsPerDay concurrentSyntheticJobs queuePriority modelTiers isDefault archivedAt activeSubscribers`;
+
+const MODEL_FIELDS = 'id kind tier displayName enabled routes { id provider upstreamModel order weight enabled }';
 
 export const adminApi = {
   plans: () =>
@@ -34,9 +45,23 @@ export const adminApi = {
     }),
   subscriptions: () =>
     adminGraphql<{ subscriptions: AdminSubscription[] }>(
-      // Flat fields only: the Subscription.plan and .user field resolvers currently fail in billing.
-      `query { subscriptions(limit: 100) { id userId planId status currentPeriodEnd cancelAtPeriodEnd createdAt } }`,
+      `query { subscriptions(limit: 100) { id status currentPeriodEnd cancelAtPeriodEnd createdAt plan { id name } user { id email } } }`,
     ).then((data) => data.subscriptions),
+  models: () =>
+    adminGraphql<{ models: AdminModel[] }>(`query { models { ${MODEL_FIELDS} } }`).then((data) => data.models),
+  setModelEnabled: (id: string, enabled: boolean) =>
+    adminGraphql(`mutation($id: ID!, $enabled: Boolean!) { setModelEnabled(id: $id, enabled: $enabled) { id } }`, {
+      id,
+      enabled,
+    }),
+  updateModelRoute: (id: string, input: RouteInput) =>
+    adminGraphql(
+      `mutation($id: ID!, $input: UpdateModelRouteInput!) { updateModelRoute(id: $id, input: $input) { id } }`,
+      {
+        id,
+        input,
+      },
+    ),
   usage: (from: string, to: string, groupBy: ('day' | 'model')[]) =>
     adminGraphql<{ usage: UsageTotals[] }>(
       `query($from: String!, $to: String!, $groupBy: [UsageDimension!]) { usage(from: $from, to: $to, groupBy: $groupBy) { day model requests promptTokens completionTokens images records } }`,

@@ -33,12 +33,41 @@ export interface AdminUser {
 
 export interface AdminSubscription {
   id: string;
-  userId: string;
-  planId: string;
   status: string;
   currentPeriodEnd: string | null;
   cancelAtPeriodEnd: boolean;
   createdAt: string;
+  plan: { id: string; name: string };
+  user: { id: string; email: string };
+}
+
+export interface AdminModelRoute {
+  id: string;
+  provider: string;
+  upstreamModel: string;
+  order: number;
+  weight: number;
+  enabled: boolean;
+}
+
+export interface AdminModel {
+  id: string;
+  kind: 'chat' | 'image';
+  tier: 'standard' | 'premium';
+  displayName: string;
+  enabled: boolean;
+  routes: AdminModelRoute[];
+}
+
+export type RouteInput = Partial<Pick<AdminModelRoute, 'order' | 'weight' | 'enabled'>>;
+
+/** Only the route settings that differ from the route as loaded. */
+export function changedRouteFields(route: AdminModelRoute, edited: Required<RouteInput>): RouteInput {
+  return Object.fromEntries(
+    (['order', 'weight', 'enabled'] as const)
+      .filter((key) => route[key] !== edited[key])
+      .map((key) => [key, edited[key]]),
+  );
 }
 
 export interface UsageTotals {

@@ -8,6 +8,8 @@ import { describeProblem } from '../../lib/problems';
 import { queryClient, trpc } from '../../lib/trpc';
 import { Button } from '../../ui/Button';
 import { Loading, ProblemNotice } from '../../ui/Notice';
+import { InvoiceList } from './InvoiceList';
+import { rememberPortalVisit, subscriptionSnapshot, usePortalVisit } from './portal-return';
 
 type CurrentPlan = inferOutput<typeof trpc.subscription.current>;
 type Plan = CurrentPlan['plan'];
@@ -51,10 +53,15 @@ export default function BillingPage() {
   const [params, setParams] = useSearchParams();
   const returned = params.get('checkout');
   const waiting = returned === 'success';
+  const portalVisit = usePortalVisit();
   const current = useQuery({
     ...trpc.subscription.current.queryOptions(),
-    // Back from Checkout: the plan changes when Stripe's webhook lands, so look every second for a while.
-    refetchInterval: (query) => (waiting && query.state.data?.source !== 'subscription' ? 1_000 : false),
+    // Back from Checkout or the portal: the plan changes when Stripe's webhook lands, so look every second for a while.
+    refetchInterval: ({ state: { data } }) => {
+      const confirming = waiting && data?.source !== 'subscription';
+      const unchangedSincePortal = portalVisit !== null && (!data || subscriptionSnapshot(data) === portalVisit);
+      return confirming || unchangedSincePortal ? 1_000 : false;
+    },
   });
   const gatewayPlan = useUsageSummary();
   const plans = useQuery(trpc.plans.list.queryOptions());
@@ -64,13 +71,21 @@ export default function BillingPage() {
   });
   const portal = useMutation({
     ...trpc.subscription.portal.mutationOptions(),
-    onSuccess: ({ url }) => window.location.assign(url),
+    onSuccess: ({ url }) => {
+      if (current.data) rememberPortalVisit(subscriptionSnapshot(current.data));
+      window.location.assign(url);
+    },
   });
 
   const confirmed = waiting && current.data?.source === 'subscription';
   // Once billing has the subscription, the gateway follows within seconds: refresh what it reports.
-  const gatewayBehind =
-    confirmed && gatewayPlan.data !== undefined && gatewayPlan.data.plan.id !== current.data?.plan.id;
+  // Until the gateway has answered with the new plan, it counts as behind: pages that read models from
+  // it (chat's picker) would otherwise cache the old plan's list.
+  const gatewayBehind = confirmed && gatewayPlan.data?.plan.id !== current.data?.plan.id;
+  useEffect(() => {
+    // Stripe bills the first invoice as the subscription starts: show it.
+    if (confirmed) void queryClient.invalidateQueries(trpc.invoices.list.pathFilter());
+  }, [confirmed]);
   useEffect(() => {
     if (!confirmed) return;
     // The model list follows the plan the gateway enforces: refresh it once the gateway has caught up.
@@ -162,16 +177,7 @@ export default function BillingPage() {
         })}
       </div>
       <h2>Invoices</h2>
-      <p className="muted">
-        Invoices and receipts are kept by Stripe.{' '}
-        {current.data?.subscription?.managedByStripe ? (
-          <Button small onClick={() => portal.mutate()}>
-            Open invoices in the portal
-          </Button>
-        ) : (
-          'They appear once you subscribe to a paid plan.'
-        )}
-      </p>
+      <InvoiceList />
     </section>
   );
 }

@@ -171,7 +171,7 @@ export default function ChatPage() {
       <ConversationList activeId={state.conversationId} />
       <section className="chat-main" aria-label="Chat">
         <div className="chat-toolbar">
-          {models.data && <ModelPicker models={models.data} value={model} onChange={setChosenModel} />}
+          {models.data && <ModelPicker kind="chat" models={models.data} value={model} onChange={setChosenModel} />}
           {models.error && <ProblemNotice problem={describeProblem(models.error)} />}
         </div>
         {conversationId && saved.isPending && conversationId !== state.conversationId && <Loading />}
@@ -206,6 +206,11 @@ export default function ChatPage() {
             rows={3}
           />
           <div className="composer-actions">
+            {models.isPending && (
+              <span className="muted" role="status">
+                Loading models…
+              </span>
+            )}
             {streaming ? (
               <Button variant="danger" onClick={() => abort.current?.abort()}>
                 Stop

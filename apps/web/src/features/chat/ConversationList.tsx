@@ -82,7 +82,7 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
       <Dialog open={renaming !== null} title="Rename conversation" onClose={() => setRenaming(null)}>
         <form onSubmit={submitRename}>
           {rename.error && <ProblemNotice problem={describeProblem(rename.error)} />}
-          <TextField label="Title" name="title" defaultValue={renaming?.title} required maxLength={200} autoFocus />
+          <TextField label="Title" name="title" defaultValue={renaming?.title} required maxLength={200} />
           <div className="dialog-actions">
             <Button onClick={() => setRenaming(null)}>Cancel</Button>
             <Button type="submit" variant="primary" busy={rename.isPending}>

@@ -1,29 +1,33 @@
-import type { Model } from '@synthwell/sdk';
-import { useQuery } from '@tanstack/react-query';
+import type { Model, ModelKind } from '@synthwell/sdk';
 import { Link } from 'react-router';
 import { useUsageSummary } from '../../lib/gateway-queries';
-import { trpc } from '../../lib/trpc';
 import { SelectField } from '../../ui/Field';
-import { lockedTiers } from './model-access';
+import { useModelCatalog } from './catalog';
+import { lockedModels, lockedTierWords } from './model-access';
 
 /**
- * The models the plan includes, then the tiers it does not, disabled and marked as locked, with an
- * upgrade link: users see what premium adds without being able to pick it.
+ * The models the plan includes, then, by name, the ones it does not: disabled, marked as locked, with
+ * the plan that unlocks them and an upgrade link, so users see what an upgrade adds without picking it.
  */
 export function ModelPicker({
   models,
   value,
   onChange,
   label = 'Model',
+  kind,
 }: {
   models: Model[];
   value: string;
   onChange: (id: string) => void;
   label?: string;
+  /** Which locked models to show; defaults to the kind of the models given. */
+  kind?: ModelKind;
 }) {
   const usage = useUsageSummary();
-  const plans = useQuery(trpc.plans.list.queryOptions());
-  const locked = usage.data && plans.data ? lockedTiers(plans.data, usage.data.plan.model_tiers) : [];
+  const catalog = useModelCatalog();
+  const shownKind = kind ?? models[0]?.kind ?? 'chat';
+  const locked = catalog.data ? lockedModels(catalog.data, shownKind) : [];
+  const upgradeTo = locked[0]?.planName;
   return (
     <div className="model-picker">
       <SelectField label={label} value={value} onChange={(event) => onChange(event.target.value)}>
@@ -36,11 +40,10 @@ export function ModelPicker({
           ))}
         </optgroup>
         {locked.length > 0 && (
-          <optgroup label="Locked">
-            {locked.map((entry) => (
-              <option key={entry.tier} value={`locked:${entry.tier}`} disabled>
-                Locked: {entry.tier[0]?.toUpperCase()}
-                {entry.tier.slice(1)} models — upgrade to {entry.planName}
+          <optgroup label="Locked: upgrade to use">
+            {locked.map((model) => (
+              <option key={model.id} value={`locked:${model.id}`} disabled data-locked-model={model.id}>
+                🔒 {model.name} — {model.planName} plan
               </option>
             ))}
           </optgroup>
@@ -48,8 +51,8 @@ export function ModelPicker({
       </SelectField>
       {locked.length > 0 && (
         <p className="upsell" data-testid="locked-models">
-          {locked.map((entry) => entry.tier).join(', ')} models are locked on your plan.{' '}
-          <Link to="/billing">Upgrade to {locked[0]?.planName}</Link>
+          {lockedTierWords(locked)} are locked on your plan: {locked.map((model) => model.name).join(', ')}.{' '}
+          <Link to="/billing">Upgrade to {upgradeTo}</Link>
         </p>
       )}
     </div>

@@ -8,7 +8,6 @@ import {
   threadFromHistory,
   titleFrom,
 } from './chat-state';
-import { lockedTiers } from './model-access';
 
 const user: ChatTurn = { id: 'u1', role: 'user', content: 'Hi', status: 'done' };
 const answer = (id: string): ChatTurn => ({
@@ -73,17 +72,5 @@ describe('titleFrom', () => {
     expect(titleFrom('Explain the difference between replacing and accumulating synthetic data in training')).toBe(
       'Explain the difference between replacing and accumulating…',
     );
-  });
-});
-
-describe('lockedTiers', () => {
-  it('names the cheapest plan that unlocks each missing tier', () => {
-    const plans = [
-      { name: 'Team', priceCents: 3000, modelTiers: ['standard', 'premium'] },
-      { name: 'Free', priceCents: 0, modelTiers: ['standard'] },
-      { name: 'Premium', priceCents: 800, modelTiers: ['standard', 'premium'] },
-    ];
-    expect(lockedTiers(plans, ['standard'])).toEqual([{ tier: 'premium', planName: 'Premium' }]);
-    expect(lockedTiers(plans, ['standard', 'premium'])).toEqual([]);
   });
 });

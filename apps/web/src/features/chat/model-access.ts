@@ -1,26 +1,29 @@
-export interface PlanOffer {
-  name: string;
-  priceCents: number;
-  modelTiers: string[];
-}
+import type { CatalogModel, ModelKind } from '@synthwell/sdk';
 
-export interface LockedTier {
+export interface LockedModel {
+  id: string;
+  name: string;
   tier: string;
-  /** The cheapest plan that includes it. */
+  /** The cheapest plan on offer that includes it. */
   planName: string;
 }
 
 /**
- * The model tiers on offer that the caller's plan lacks, each with the cheapest plan that unlocks it.
- * The gateway lists only the models a plan includes, so locked ones are shown by tier.
+ * The catalog's models of one kind that the caller's plan lacks but some plan on offer includes, each
+ * with the cheapest such plan (the gateway lists `plans` cheapest first). A model no plan offers is left
+ * out: there is nothing to upgrade to.
  */
-export function lockedTiers(plans: readonly PlanOffer[], included: readonly string[]): LockedTier[] {
-  const byPrice = [...plans].sort((a, b) => a.priceCents - b.priceCents);
-  const locked = new Map<string, string>();
-  for (const plan of byPrice) {
-    for (const tier of plan.modelTiers) {
-      if (!included.includes(tier) && !locked.has(tier)) locked.set(tier, plan.name);
-    }
-  }
-  return [...locked].map(([tier, planName]) => ({ tier, planName }));
+export function lockedModels(catalog: readonly CatalogModel[], kind: ModelKind): LockedModel[] {
+  return catalog.flatMap((model) => {
+    // An older gateway lists models without `plans`: then nothing is shown as locked.
+    const plan = model.plans?.[0];
+    if (model.kind !== kind || model.available || !plan) return [];
+    return [{ id: model.id, name: model.display_name, tier: model.tier, planName: plan.name }];
+  });
+}
+
+/** "premium models", "premium and standard models": the tiers the locked models belong to, in words. */
+export function lockedTierWords(locked: readonly LockedModel[]): string {
+  const tiers = [...new Set(locked.map((model) => model.tier))];
+  return `${tiers.join(' and ')} models`;
 }

@@ -1,83 +1,78 @@
-import type { ImageSize } from '@synthwell/sdk';
+import type { ImageSize, StoredImage } from '@synthwell/sdk';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { saveBlob } from '../../lib/download';
 import { gateway } from '../../lib/gateway';
 import { gatewayKeys, useModels } from '../../lib/gateway-queries';
 import { describeProblem } from '../../lib/problems';
 import { queryClient } from '../../lib/trpc';
 import { Button } from '../../ui/Button';
+import { Dialog } from '../../ui/Dialog';
 import { SelectField, TextArea } from '../../ui/Field';
-import { ProblemNotice } from '../../ui/Notice';
+import { Loading, ProblemNotice } from '../../ui/Notice';
 import { useToast } from '../../ui/Toast';
-import { useSession } from '../auth/session';
 import { ModelPicker } from '../chat/ModelPicker';
-import { addToGallery, type GalleryImage, imageFileName, loadGallery, saveGallery } from './gallery';
+import { describeImage, downloadImage } from './gallery';
+import { galleryKey, useGallery } from './use-gallery';
 
 const SIZES: ImageSize[] = ['256x256', '512x512', '1024x1024'];
 
-function GalleryItem({ image }: { image: GalleryImage }) {
-  const [expired, setExpired] = useState(false);
+function GalleryItem({ image, onDelete }: { image: StoredImage; onDelete: (image: StoredImage) => void }) {
+  const [broken, setBroken] = useState(false);
   const toast = useToast();
+  const description = describeImage(image);
   const download = async () => {
     try {
-      const response = await fetch(image.url);
-      if (!response.ok) throw new Error('This image link has expired.');
-      saveBlob(await response.blob(), imageFileName(image.url));
+      await downloadImage(image);
     } catch (error) {
       toast(describeProblem(error).message, 'error');
+      void queryClient.invalidateQueries({ queryKey: galleryKey });
     }
   };
   return (
-    <li className="gallery-item">
-      {expired ? (
+    <li className="gallery-item" data-image-id={image.id}>
+      {broken ? (
         <div className="gallery-expired">Link expired</div>
       ) : (
-        <img src={image.url} alt={image.prompt} loading="lazy" onError={() => setExpired(true)} />
+        <img src={image.url} alt={description} loading="lazy" onError={() => setBroken(true)} />
       )}
-      <p title={image.prompt}>{image.prompt}</p>
-      <small className="muted">
-        {image.size} · {image.model}
-      </small>
-      <Button small onClick={() => void download()} disabled={expired} aria-label={`Download ${image.prompt}`}>
-        Download
-      </Button>
+      <p title={description}>{description}</p>
+      <span className="row-actions">
+        <Button small onClick={() => void download()} aria-label={`Download ${description}`}>
+          Download
+        </Button>
+        <Button small variant="danger" onClick={() => onDelete(image)} aria-label={`Delete ${description}`}>
+          Delete
+        </Button>
+      </span>
     </li>
   );
 }
 
 export default function ImagesPage() {
-  const userId = useSession().data?.user.id ?? 'anonymous';
+  const toast = useToast();
   const models = useModels('image');
+  const gallery = useGallery();
   const [model, setModel] = useState('');
-  const [gallery, setGallery] = useState(() => loadGallery(userId));
+  const [deleting, setDeleting] = useState<StoredImage | null>(null);
   const chosen = model || models.data?.[0]?.id || '';
 
   const generate = useMutation({
     mutationFn: (params: { prompt: string; size: ImageSize; n: number }) =>
       gateway.images.generate({ ...params, model: chosen, response_format: 'url' }),
-    onSuccess: (response, params) => {
-      const createdAt = new Date(response.created * 1000).toISOString();
-      const added = response.data.flatMap((image) =>
-        image.url
-          ? [
-              {
-                id: imageFileName(image.url),
-                url: image.url,
-                prompt: params.prompt,
-                size: params.size,
-                model: chosen,
-                createdAt,
-              },
-            ]
-          : [],
-      );
-      const next = addToGallery(gallery, added);
-      setGallery(next);
-      saveGallery(userId, next);
+    onSettled: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: galleryKey }),
+        queryClient.invalidateQueries({ queryKey: gatewayKeys.usage }),
+      ]),
+  });
+  const remove = useMutation({
+    mutationFn: (image: StoredImage) => gateway.images.delete(image.id),
+    onSuccess: () => {
+      toast('Image deleted');
+      setDeleting(null);
+      return queryClient.invalidateQueries({ queryKey: galleryKey });
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: gatewayKeys.usage }),
   });
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -96,7 +91,7 @@ export default function ImagesPage() {
       <h1>Images</h1>
       <form className="panel form-grid" onSubmit={submit}>
         <TextArea label="Prompt" name="prompt" required rows={3} placeholder="A lighthouse at dusk, in watercolour" />
-        {models.data && <ModelPicker models={models.data} value={chosen} onChange={setModel} />}
+        {models.data && <ModelPicker kind="image" models={models.data} value={chosen} onChange={setModel} />}
         <SelectField label="Size" name="size" defaultValue="512x512">
           {SIZES.map((size) => (
             <option key={size}>{size}</option>
@@ -108,7 +103,8 @@ export default function ImagesPage() {
           ))}
         </SelectField>
         <div>
-          <Button type="submit" variant="primary" busy={generate.isPending}>
+          {/* Until the models load there is nothing to generate with. */}
+          <Button type="submit" variant="primary" busy={generate.isPending} disabled={!chosen}>
             {generate.isPending ? 'Generating…' : 'Generate'}
           </Button>
         </div>
@@ -119,15 +115,40 @@ export default function ImagesPage() {
         </ProblemNotice>
       )}
       <h2>Your gallery</h2>
-      {gallery.length === 0 ? (
-        <p className="muted">Images you generate appear here.</p>
-      ) : (
+      {gallery.isPending && <Loading />}
+      {gallery.error && <ProblemNotice problem={describeProblem(gallery.error)} />}
+      {gallery.data?.length === 0 && <p className="muted">Images you generate appear here.</p>}
+      {gallery.data && gallery.data.length > 0 && (
         <ul className="gallery" aria-label="Your images">
-          {gallery.map((image) => (
-            <GalleryItem key={image.url} image={image} />
+          {gallery.data.map((image) => (
+            <GalleryItem
+              key={image.id}
+              image={image}
+              onDelete={(chosenImage) => {
+                remove.reset();
+                setDeleting(chosenImage);
+              }}
+            />
           ))}
         </ul>
       )}
+      {gallery.hasNextPage && (
+        <div className="actions">
+          <Button busy={gallery.isFetchingNextPage} onClick={() => void gallery.fetchNextPage()}>
+            Show older images
+          </Button>
+        </div>
+      )}
+      <Dialog open={deleting !== null} title="Delete this image?" onClose={() => setDeleting(null)}>
+        <p>{deleting ? describeImage(deleting) : ''} is removed for good, and its links stop working.</p>
+        {remove.error && <ProblemNotice problem={describeProblem(remove.error)} />}
+        <div className="dialog-actions">
+          <Button onClick={() => setDeleting(null)}>Cancel</Button>
+          <Button variant="danger" busy={remove.isPending} onClick={() => deleting && remove.mutate(deleting)}>
+            Delete image
+          </Button>
+        </div>
+      </Dialog>
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { describeProblem } from '../../lib/problems';
 import { queryClient, trpc } from '../../lib/trpc';
 import { Button } from '../../ui/Button';
 import { CopyButton } from '../../ui/CopyButton';
+import { DataTable } from '../../ui/DataTable';
 import { Dialog } from '../../ui/Dialog';
 import { TextField } from '../../ui/Field';
 import { Loading, ProblemNotice } from '../../ui/Notice';
@@ -69,56 +70,43 @@ export default function KeysPage() {
       {keys.isPending && <Loading />}
       {keys.error && <ProblemNotice problem={describeProblem(keys.error)} />}
       {keys.data && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="visually-hidden">Your API keys</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Key</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="muted">
-                    No keys yet.
-                  </td>
-                </tr>
-              )}
-              {keys.data.map((key) => (
-                <tr key={key.id} data-testid={`key-${key.name}`}>
-                  <td>{key.name}</td>
-                  <td>
-                    <code>{key.prefix}…</code>
-                  </td>
-                  <td>{formatDateTime(key.createdAt)}</td>
-                  <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}</td>
-                  <td>
-                    {key.revokedAt ? (
-                      <span className="badge badge-muted">Revoked</span>
-                    ) : (
-                      <span className="badge badge-ok">Active</span>
-                    )}
-                  </td>
-                  <td>
-                    {!key.revokedAt && (
-                      <Button small variant="danger" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>
-                        Revoke
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Your API keys"
+          columns={['Name', 'Key', 'Created', 'Last used', 'Status']}
+          actions="Actions"
+        >
+          {keys.data.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted">
+                No keys yet.
+              </td>
+            </tr>
+          )}
+          {keys.data.map((key) => (
+            <tr key={key.id} data-testid={`key-${key.name}`}>
+              <td>{key.name}</td>
+              <td>
+                <code>{key.prefix}…</code>
+              </td>
+              <td>{formatDateTime(key.createdAt)}</td>
+              <td>{key.lastUsedAt ? formatDateTime(key.lastUsedAt) : 'Never'}</td>
+              <td>
+                {key.revokedAt ? (
+                  <span className="badge badge-muted">Revoked</span>
+                ) : (
+                  <span className="badge badge-ok">Active</span>
+                )}
+              </td>
+              <td>
+                {!key.revokedAt && (
+                  <Button small variant="danger" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>
+                    Revoke
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       <Dialog open={revoking !== null} title="Revoke this key?" onClose={() => setRevoking(null)}>

@@ -10,6 +10,7 @@ import { describeProblem } from '../../lib/problems';
 import { queryClient } from '../../lib/trpc';
 import { Button } from '../../ui/Button';
 import { BarChart } from '../../ui/charts';
+import { DataTable } from '../../ui/DataTable';
 import { Loading, ProblemNotice } from '../../ui/Notice';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { useToast } from '../../ui/Toast';
@@ -38,8 +39,9 @@ function useJobProgress(job: SyntheticJob | undefined): JobProgressView | null {
       } catch (error) {
         if (describeProblem(error).kind !== 'aborted') console.warn('job event stream ended', error);
       }
-      // The stream ends with the job: fetch its final state (metrics, verdict) and its records.
-      if (!controller.signal.aborted) void queryClient.invalidateQueries({ queryKey: [...gatewayKeys.jobs, id] });
+      // The stream ends with the job: fetch its final state (metrics, verdict), its records, and the job
+      // list, which would otherwise show it running until its next poll.
+      if (!controller.signal.aborted) void queryClient.invalidateQueries({ queryKey: gatewayKeys.jobs });
     })();
     return () => controller.abort();
   }, [id, finished]);
@@ -64,41 +66,32 @@ function RecordsPreview({ job }: { job: SyntheticJob }) {
   if (records.error) return <ProblemNotice problem={describeProblem(records.error)} />;
   if (!records.data.data.length) return <p className="muted">No records kept yet.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table records">
-        <caption className="visually-hidden">First records of the job</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">Record</th>
-            <th scope="col">Judge score</th>
-            <th scope="col">Provenance</th>
-          </tr>
-        </thead>
-        <tbody>
-          {records.data.data.map((record) => (
-            <tr key={record.id}>
-              <td>{record.seq}</td>
-              <td className="record-text">{recordSummary(record)}</td>
-              <td title={record.judge.rationale}>
-                <strong>{record.judge.score.toFixed(1)}</strong>
-                <br />
-                <small className="muted">{record.judge.rationale}</small>
-              </td>
-              <td>
-                <small>
-                  synthetic · depth {record.provenance.generation_depth}
-                  <br />
-                  {record.provenance.generator} judged by {record.provenance.judge}
-                  <br />
-                  {record.provenance.seed_ids.length} seed{record.provenance.seed_ids.length === 1 ? '' : 's'}
-                </small>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="First records of the job"
+      columns={['#', 'Record', 'Judge score', 'Provenance']}
+      className="records"
+    >
+      {records.data.data.map((record) => (
+        <tr key={record.id}>
+          <td>{record.seq}</td>
+          <td className="record-text">{recordSummary(record)}</td>
+          <td title={record.judge.rationale}>
+            <strong>{record.judge.score.toFixed(1)}</strong>
+            <br />
+            <small className="muted">{record.judge.rationale}</small>
+          </td>
+          <td>
+            <small>
+              synthetic · depth {record.provenance.generation_depth}
+              <br />
+              {record.provenance.generator} judged by {record.provenance.judge}
+              <br />
+              {record.provenance.seed_ids.length} seed{record.provenance.seed_ids.length === 1 ? '' : 's'}
+            </small>
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -152,7 +145,7 @@ export default function JobPage() {
   const view = useJobProgress(job.data);
   const cancel = useMutation({
     mutationFn: () => cancelJob(jobId),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: [...gatewayKeys.jobs, jobId] }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: gatewayKeys.jobs }),
   });
   const download = useMutation({
     mutationFn: () => downloadJsonl(jobId),
@@ -204,7 +197,14 @@ export default function JobPage() {
           </ul>
         </details>
         {current.error && (
-          <ProblemNotice problem={{ kind: 'error', title: 'The job failed', message: current.error.message }} />
+          <ProblemNotice problem={{ kind: 'error', title: 'The job failed', message: current.error.message }}>
+            {current.task === 'json_schema' && progress.kept === 0 && progress.rejected.invalid > 0 && (
+              <p data-testid="json-hint">
+                The generator model did not write JSON that follows the schema. Check that the schema can be met (the
+                offline models cannot write to every pattern), or choose a model from a real provider.
+              </p>
+            )}
+          </ProblemNotice>
         )}
         <div className="actions">
           {!isTerminal(status) && (

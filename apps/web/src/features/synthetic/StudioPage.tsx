@@ -6,6 +6,7 @@ import { gatewayKeys, useModels } from '../../lib/gateway-queries';
 import { describeProblem, type Problem } from '../../lib/problems';
 import { queryClient } from '../../lib/trpc';
 import { Button } from '../../ui/Button';
+import { DataTable } from '../../ui/DataTable';
 import { SelectField, TextArea, TextField } from '../../ui/Field';
 import { Loading, ProblemNotice } from '../../ui/Notice';
 import { ModelPicker } from '../chat/ModelPicker';
@@ -22,37 +23,23 @@ function JobList() {
   if (jobs.error) return <ProblemNotice problem={describeProblem(jobs.error)} />;
   if (!jobs.data.data.length) return <p className="muted">No jobs yet.</p>;
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption className="visually-hidden">Your synthetic-data jobs</caption>
-        <thead>
-          <tr>
-            <th scope="col">Job</th>
-            <th scope="col">Task</th>
-            <th scope="col">Status</th>
-            <th scope="col">Kept</th>
-            <th scope="col">Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.data.data.map((job) => (
-            <tr key={job.id}>
-              <td>
-                <Link to={`/studio/${job.id}`}>{job.id}</Link>
-              </td>
-              <td>{job.task}</td>
-              <td>
-                <span className={`badge badge-${job.status}`}>{job.status}</span>
-              </td>
-              <td>
-                {formatNumber(job.progress.kept)} / {formatNumber(job.count)}
-              </td>
-              <td>{formatDateTime(new Date(job.created_at * 1000).toISOString())}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption="Your synthetic-data jobs" columns={['Job', 'Task', 'Status', 'Kept', 'Created']}>
+      {jobs.data.data.map((job) => (
+        <tr key={job.id}>
+          <td>
+            <Link to={`/studio/${job.id}`}>{job.id}</Link>
+          </td>
+          <td>{job.task}</td>
+          <td>
+            <span className={`badge badge-${job.status}`}>{job.status}</span>
+          </td>
+          <td>
+            {formatNumber(job.progress.kept)} / {formatNumber(job.count)}
+          </td>
+          <td>{formatDateTime(new Date(job.created_at * 1000).toISOString())}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

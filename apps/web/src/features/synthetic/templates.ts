@@ -58,7 +58,7 @@ export const TEMPLATES: Template[] = [
   {
     id: 'json_schema',
     name: 'JSON Schema records',
-    description: 'Records that validate against a JSON Schema.',
+    description: 'Records that validate against a JSON Schema, asked of the model as structured output.',
     item: 'customer profile',
     schema: JSON.stringify(
       {

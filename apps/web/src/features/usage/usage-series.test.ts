@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { addToGallery, imageFileName } from '../images/gallery';
 import { dailySeries, lastDays, type UsageRow } from './usage-series';
 
 const row = (day: string, feature: UsageRow['feature'], units: number): UsageRow => ({
@@ -26,22 +25,5 @@ describe('usage series', () => {
     ];
     expect(dailySeries(rows, 'image', days)).toEqual([5, 0, 1]);
     expect(dailySeries(rows, 'chat', days)).toEqual([0, 0, 9]);
-  });
-});
-
-describe('image gallery', () => {
-  const image = (url: string) => ({ id: url, url, prompt: 'p', size: '256x256', model: 'sw-canvas', createdAt: '' });
-
-  it('puts new images first without duplicates, keeping at most 60', () => {
-    const old = Array.from({ length: 60 }, (_, index) => image(`u${index}`));
-    const next = addToGallery(old, [image('new'), image('u0')]);
-    expect(next).toHaveLength(60);
-    expect(next.slice(0, 3).map((entry) => entry.url)).toEqual(['new', 'u0', 'u1']);
-  });
-
-  it('names downloads after the image id', () => {
-    expect(imageFileName('http://localhost:4000/v1/images/files/img_abc123.png?expires=1&sig=x')).toBe(
-      'img_abc123.png',
-    );
   });
 });

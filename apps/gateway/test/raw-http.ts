@@ -1,0 +1,76 @@
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+
+/** An HTTP/1.1 response as it came off the wire. */
+export interface RawResponse {
+  status: number;
+  /** Lower-cased names; a repeated header keeps every value. */
+  headers: Map<string, string[]>;
+  body: string;
+  /** Everything the server sent, e.g. to check that no second response follows the first. */
+  raw: string;
+}
+
+/** Opens a TCP connection to the host and port of `url`. */
+export async function openSocket(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  socket.on('error', () => {
+    // A reset by the server is an outcome the tests look at, not a failure of the client.
+  });
+  await once(socket, 'connect');
+  return socket;
+}
+
+function parse(raw: string): RawResponse | null {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return null;
+  const [statusLine = '', ...lines] = raw.slice(0, end).split('\r\n');
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
+  const headers = new Map<string, string[]>();
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
+  }
+  const length = Number(headers.get('content-length')?.[0] ?? Number.NaN);
+  const body = raw.slice(end + 4);
+  if (Number.isFinite(length) && Buffer.byteLength(body) < length) return null;
+  return { status, headers, body: Number.isFinite(length) ? body.slice(0, length) : body, raw };
+}
+
+/**
+ * Resolves with the first complete response on `socket` (one with its whole Content-Length), or with
+ * whatever arrived when the server closed the connection (status 0 when nothing did).
+ */
+export function readResponse(socket: Socket): Promise<RawResponse> {
+  return new Promise((resolve) => {
+    let raw = '';
+    const finish = (response: RawResponse) => {
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      resolve(response);
+    };
+    const onData = (chunk: Buffer) => {
+      raw += chunk.toString('latin1');
+      const response = parse(raw);
+      if (response) finish(response);
+    };
+    const onClose = () => finish(parse(raw) ?? { status: 0, headers: new Map(), body: '', raw });
+    socket.on('data', onData);
+    socket.once('close', onClose);
+  });
+}
+
+/** Sends raw bytes on a fresh connection and reads everything until the server closes it. */
+export async function exchange(url: string, request: string | Buffer): Promise<RawResponse> {
+  const socket = await openSocket(url);
+  let raw = '';
+  socket.on('data', (chunk: Buffer) => {
+    raw += chunk.toString('latin1');
+  });
+  const closed = once(socket, 'close');
+  socket.write(request);
+  await closed;
+  return { ...(parse(raw) ?? { status: 0, headers: new Map(), body: '', raw }), raw };
+}
