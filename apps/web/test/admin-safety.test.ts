@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, RUNNER, startPlatform } from './platform';
+import { ARTIFACTS, launchChromium, missingForBrowserTests, shot } from './browser-kit';
+import { type Platform, startPlatform } from './platform';
 
 /**
  * The admin console's Safety page in a real browser against the real services: an admin lets the Free
@@ -11,20 +10,14 @@ import { type Platform, RUNNER, startPlatform } from './platform';
  * being refused, and the decision shows up in the flag list without its text. Nothing is retried.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = resolve(import.meta.dirname, '..', 'test-artifacts');
 const VIOLENT = 'The knight swung and the decapitated guard fell as his entrails spilled over the stones.';
-const missing = [
-  existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing (apt-get install chromium; CI installs it)`,
-  existsSync(RUNNER) ? null : `${RUNNER} is missing (run: npx turbo run build --filter=@synthwell/runner...)`,
-].filter(Boolean);
+const missing = missingForBrowserTests();
 if (missing.length) console.warn(`Skipping the admin safety browser test: ${missing.join('; ')}.`);
 
 describe.skipIf(missing.length > 0)('the admin console’s Safety page in Chromium', () => {
   let platform: Platform;
   let browser: Browser;
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   const chatAsFree = () =>
     fetch(`${platform.gatewayUrl}/v1/chat/completions`, {
       method: 'POST',
@@ -46,10 +39,7 @@ describe.skipIf(missing.length > 0)('the admin console’s Safety page in Chromi
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     platform = await startPlatform();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 150_000);
 
   afterAll(async () => {
