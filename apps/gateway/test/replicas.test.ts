@@ -160,22 +160,25 @@ describe.runIf(redisUrl && existsSync(main))('gateway replicas sharing Redis', (
   });
 
   for (const count of [2, 4]) {
-    it(`${count} replicas: 1,000 concurrent requests against a daily quota of 100 admit exactly 100`, async () => {
+    it(`${count} replicas: 1,000 concurrent requests against a daily quota of 100 take exactly its 100 units`, async () => {
       const { key } = await account({ chatRequestsPerDay: 100 });
       const responses = await Promise.all(
         Array.from({ length: 1000 }, (_, i) => chat(replicas[i % count] as Replica, key)),
       );
       const outcomes = await outcomesOf(responses);
-      // Exactly 100 answered. Every other request was refused for the quota, except any whose upstream
-      // call failed: the fake upstream shares this process with the burst, and on a loaded machine a
-      // call can fail; the gateway answers it with an upstream error and gives its unit back, so a later
-      // request takes it. The shared counter ends at exactly 100 either way.
-      expect(outcomes['200']).toBe(100);
+      // Never more than 100 answered, and none refused while a unit was free: every refusal came when
+      // 100 units were taken, and each taken unit ended as an answer or as an upstream failure. The fake
+      // upstream shares this process with the burst, so on a loaded machine a call can fail; the gateway
+      // answers it with an upstream error and gives the unit back, which a later request may or may not
+      // take. The shared counter ends at exactly the number answered either way.
+      const answered = outcomes['200'] ?? 0;
+      expect(answered).toBeLessThanOrEqual(100);
+      expect(admitted(outcomes)).toBeGreaterThanOrEqual(100);
       expect(unexpected(outcomes, '429 insufficient_quota/quota_exceeded')).toEqual([]);
       const usage = await (
         await fetch(`${(replicas[0] as Replica).url}/v1/usage`, { headers: { authorization: `Bearer ${key}` } })
       ).json();
-      expect(usage.daily.chat_requests).toMatchObject({ limit: 100, used: 100, remaining: 0 });
+      expect(usage.daily.chat_requests).toMatchObject({ limit: 100, used: answered, remaining: 100 - answered });
     });
   }
 

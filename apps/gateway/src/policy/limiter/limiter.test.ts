@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,5 +158,28 @@ describe.runIf(redisUrl)('Redis back end', () => {
     expect((await limiter.admit([spec], T0)).allowed).toBe(true);
     // The local allowance is bounded by the same limit.
     expect((await limiter.admit([spec], T0)).allowed).toBe(false);
+  });
+});
+
+describe('a Redis that accepts connections but never answers', () => {
+  it('is given up after its silence window, and the replica falls back to its local allowance', async () => {
+    const sockets: Socket[] = [];
+    const hung = createServer((socket) => sockets.push(socket));
+    hung.listen(0, '127.0.0.1');
+    await once(hung, 'listening');
+    const { port } = hung.address() as { port: number };
+    const redis = new Redis({ host: '127.0.0.1', port, enableReadyCheck: false, maxRetriesPerRequest: 0 });
+    try {
+      await once(redis, 'connect');
+      const limiter = new RedisLimiter(redis, pino({ level: 'silent' }), 'sw:lim:', 100);
+      const spec = quota(`hung${randomBytes(4).toString('hex')}`, 1);
+      expect((await limiter.admit([spec], T0)).allowed).toBe(true);
+      expect(limiter.isDegraded).toBe(true);
+      expect((await limiter.admit([spec], T0)).allowed).toBe(false);
+    } finally {
+      redis.disconnect();
+      for (const socket of sockets) socket.destroy();
+      hung.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from '@synthwell/server';
 import type { Redis } from 'ioredis';
 import { MemoryLimiter } from './memory-limiter.js';
+import { Hearing, untilSilent } from './silence-deadline.js';
 import type { Decision, Limiter, LimitSpec, LimitState } from './types.js';
 
 /**
@@ -117,49 +118,8 @@ function argv(specs: readonly LimitSpec[], now: number | undefined): (string | n
   return args;
 }
 
-/** How long an admission may wait for Redis before the replica falls back to its local allowance. */
-const REDIS_DEADLINE_MS = 500;
-
-/**
- * Rejects with `DeadlineError` if `work` has not settled `ms` after the call. Tolerant of a busy
- * event loop: when the timer fires it waits one more turn, so a reply that already arrived (sitting
- * in the socket, behind a loop that was blocked longer than `ms`) is still taken. Without this, a
- * replica under heavy load would time out commands Redis had answered, fall back to local limits
- * and admit more than a shared quota allows.
- */
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const timer = setTimeout(() => {
-      setImmediate(() => {
-        if (settled) return;
-        settled = true;
-        reject(new DeadlineError(ms));
-      });
-    }, ms);
-    work.then(
-      (value) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
-class DeadlineError extends Error {
-  constructor(ms: number) {
-    super(`Redis did not answer within ${ms} ms`);
-    this.name = 'DeadlineError';
-  }
-}
+/** How long Redis may stay silent before the replica falls back to its local allowance (see silence-deadline.ts). */
+const REDIS_SILENCE_MS = 500;
 
 /**
  * Exact limits across any number of gateway replicas. When Redis cannot be reached, the limiter
@@ -168,12 +128,14 @@ class DeadlineError extends Error {
  */
 export class RedisLimiter implements Limiter {
   private readonly fallback = new MemoryLimiter();
+  private readonly hearing = new Hearing();
   private degraded = false;
 
   constructor(
     private readonly redis: Redis,
     private readonly logger: Logger,
     private readonly prefix = 'sw:lim:',
+    private readonly silenceMs = REDIS_SILENCE_MS,
   ) {
     redis.defineCommand('swAdmit', { lua: ADMIT });
     redis.defineCommand('swAdjust', { lua: ADJUST, numberOfKeys: 1 });
@@ -188,13 +150,14 @@ export class RedisLimiter implements Limiter {
     if (specs.length === 0) return { allowed: true, states: [], rejected: null };
     try {
       const keys = specs.map((spec) => this.prefix + spec.key);
-      const reply = await withDeadline(
+      const reply = await untilSilent(
         (this.redis as unknown as { swAdmit(n: number, ...args: (string | number)[]): Promise<AdmitReply> }).swAdmit(
           keys.length,
           ...keys,
           ...argv(specs, now),
         ),
-        REDIS_DEADLINE_MS,
+        this.silenceMs,
+        this.hearing,
       );
       this.recovered();
       const [allowed, rejectedIndex, retryAfterMs] = reply;
@@ -219,7 +182,7 @@ export class RedisLimiter implements Limiter {
   async adjust(spec: LimitSpec, delta: number, now?: number): Promise<void> {
     if (delta === 0) return;
     try {
-      await withDeadline(
+      await untilSilent(
         (this.redis as unknown as { swAdjust(...args: (string | number)[]): Promise<number> }).swAdjust(
           this.prefix + spec.key,
           now ?? -1,
@@ -228,7 +191,8 @@ export class RedisLimiter implements Limiter {
           spec.kind === 'rate' ? spec.periodMs : spec.resetAt,
           delta,
         ),
-        REDIS_DEADLINE_MS,
+        this.silenceMs,
+        this.hearing,
       );
       this.recovered();
     } catch (error) {
