@@ -9,8 +9,11 @@ import { RedisLimiter } from './redis-limiter.js';
 import type { Limiter, LimitSpec } from './types.js';
 
 const MINUTE = 60_000;
-const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
-const MIDNIGHT = Date.UTC(2026, 10, 27);
+const DAY = 86_400_000;
+// The coming UTC midnight and the noon before it. Quota keys expire on Redis's real clock an hour after
+// their reset, so a fixed date would let them vanish at once once that day has passed.
+const MIDNIGHT = Math.floor(Date.now() / DAY) * DAY + DAY;
+const T0 = MIDNIGHT - DAY / 2;
 
 function rate(key: string, limit: number, cost = 1): LimitSpec {
   return { kind: 'rate', name: 'requests', key, limit, periodMs: MINUTE, cost };
@@ -83,15 +86,15 @@ function limiterSuite(name: string, make: () => Limiter) {
     });
 
     it('resets daily quotas at midnight UTC (new day, new key)', async () => {
-      const today = quota(key('q:2026-11-26'), 1);
+      const today = quota(key('q:today'), 1);
       expect((await limiter.admit([today], T0)).allowed).toBe(true);
       expect((await limiter.admit([today], T0)).allowed).toBe(false);
       const tomorrow: LimitSpec = {
         kind: 'quota',
         name: 'chat_daily',
-        key: key('q:2026-11-27'),
+        key: key('q:tomorrow'),
         limit: 1,
-        resetAt: MIDNIGHT + 86_400_000,
+        resetAt: MIDNIGHT + DAY,
         cost: 1,
       };
       expect((await limiter.admit([tomorrow], MIDNIGHT + 1)).allowed).toBe(true);
