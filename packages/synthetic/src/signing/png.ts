@@ -137,7 +137,8 @@ function unfilter(filtered: Uint8Array, stride: number, height: number, bpp: num
   return out;
 }
 
-function paeth(left: number, up: number, upLeft: number): number {
+/** The Paeth predictor (PNG filter type 4): whichever neighbour is closest to left + up - upLeft. */
+export function paeth(left: number, up: number, upLeft: number): number {
   const estimate = left + up - upLeft;
   const dLeft = Math.abs(estimate - left);
   const dUp = Math.abs(estimate - up);

@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import { writeChunks } from '../../src/signing/png.js';
+import { paeth, writeChunks } from '../../src/signing/png.js';
 
 /**
  * Encodes 8-bit RGB pixels as a PNG, row y filtered with filter type y % 5 (None, Sub, Up, Average,
@@ -36,15 +36,6 @@ export function rgbPng(
     { type: 'IDAT', data: deflateSync(filtered) },
     { type: 'IEND', data: new Uint8Array(0) },
   ]);
-}
-
-function paeth(left: number, up: number, upLeft: number): number {
-  const estimate = left + up - upLeft;
-  const dLeft = Math.abs(estimate - left);
-  const dUp = Math.abs(estimate - up);
-  const dUpLeft = Math.abs(estimate - upLeft);
-  if (dLeft <= dUp && dLeft <= dUpLeft) return left;
-  return dUp <= dUpLeft ? up : upLeft;
 }
 
 /** A width x height RGB gradient that differs from pixel to pixel. */
