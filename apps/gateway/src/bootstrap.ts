@@ -11,12 +11,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler }
 import { Redis } from 'ioredis';
 import { GatewayModule } from './app.module.js';
 import { CatalogService } from './catalog/catalog.service.js';
-import { ChatRoute } from './chat/chat.route.js';
+import { CHAT_COMPLETIONS_PATH, ChatRoute } from './chat/chat.route.js';
 import type { GatewayConfig } from './config/env.js';
 import { overheadMs } from './core/overhead.js';
-import { LOGGER } from './core/tokens.js';
+import { GATEWAY_CONFIG, LOGGER } from './core/tokens.js';
 import { clientErrorHandler, frameworkErrors, requestDeadlines } from './errors/client-errors.js';
 import { OpenAIExceptionFilter } from './errors/openai-exception.filter.js';
+import { FrontDoor } from './front-door/front-door.js';
 import { MetricsService } from './observability/metrics.service.js';
 
 export interface Gateway {
@@ -34,7 +35,7 @@ export interface Gateway {
  */
 const REQUEST_ID_PREFIX = `req_${randomBytes(6).toString('hex')}`;
 let requestCounter = 0;
-function requestId(): string {
+export function requestId(): string {
   requestCounter += 1;
   return `${REQUEST_ID_PREFIX}${requestCounter.toString(36).padStart(6, '0')}`;
 }
@@ -46,6 +47,12 @@ function requestId(): string {
  */
 const API_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'];
 const ALLOW = [...API_METHODS, 'OPTIONS'].join(', ');
+
+/** Response headers a browser script may read. */
+const EXPOSED_HEADERS = ['x-request-id', 'x-synthwell-overhead-ms', 'retry-after'];
+
+/** Node's default limit on a request head (--max-http-header-size). */
+const MAX_HEAD_BYTES = 16 * 1024;
 
 /**
  * @fastify/cors answers every OPTIONS in the onRequest hook FastifyAdapter runs before any hook of
@@ -144,12 +151,14 @@ export function bootstrap(app: INestApplication): void {
   void fastify.register(fastifyCors, {
     origin: true,
     methods: API_METHODS,
-    exposedHeaders: ['x-request-id', 'x-synthwell-overhead-ms', 'retry-after'],
+    exposedHeaders: EXPOSED_HEADERS,
     // An OPTIONS without Origin or Access-Control-Request-Method is not a preflight that failed but a
     // plain OPTIONS (RFC 9110, 9.3.7): 204 with `Allow` rather than a text/plain 400.
     strictPreflight: false,
   });
-  app.get(ChatRoute).register(fastify);
+  const chat = app.get(ChatRoute);
+  chat.register(fastify);
+  installFrontDoor(fastify, chat, metrics, app.get<GatewayConfig>(GATEWAY_CONFIG));
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
     request.startedAt = process.hrtime.bigint();
     reply.header('x-request-id', request.id);
@@ -162,5 +171,38 @@ export function bootstrap(app: INestApplication): void {
     metrics.overhead.labels(route).observe(overhead / 1000);
     metrics.requests.labels(route, String(reply.statusCode)).inc();
     done(null, payload);
+  });
+}
+
+/**
+ * The front door (front-door/) answers plain chat completions on the socket and hands every other
+ * connection to Fastify; it stops taking requests when the app starts closing.
+ */
+function installFrontDoor(
+  fastify: FastifyInstance,
+  chat: ChatRoute,
+  metrics: MetricsService,
+  config: GatewayConfig,
+): void {
+  const overhead = metrics.overhead.labels(CHAT_COMPLETIONS_PATH);
+  const door = FrontDoor.install(fastify.server, {
+    serve: (exchange, authorization, body) => chat.serve(exchange, authorization, body),
+    failure: (exception, id) => chat.failure(exception, id),
+    requestId,
+    observe: (status, seconds) => {
+      overhead.observe(seconds);
+      metrics.requests.labels(CHAT_COMPLETIONS_PATH, String(status)).inc();
+    },
+    connection: (servedBy) => metrics.connections.labels(servedBy).inc(),
+    maxHeadBytes: MAX_HEAD_BYTES,
+    maxBodyBytes: config.BODY_LIMIT_BYTES,
+    headersTimeoutMs: Math.min(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS),
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: fastify.server.keepAliveTimeout,
+    exposedHeaders: EXPOSED_HEADERS.join(', '),
+  });
+  fastify.addHook('preClose', (done) => {
+    door.close();
+    done();
   });
 }

@@ -74,3 +74,89 @@ export async function exchange(url: string, request: string | Buffer): Promise<R
   await closed;
   return { ...(parse(raw) ?? { status: 0, headers: new Map(), body: '', raw }), raw };
 }
+
+/**
+ * Reads responses one after another off one keep-alive connection, whatever their framing
+ * (Content-Length, chunked, or until close), keeping bytes of the next response for the next call.
+ */
+export class ResponseReader {
+  private buffer = Buffer.alloc(0);
+  private wake: (() => void) | null = null;
+  private ended = false;
+
+  constructor(socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.wake?.();
+    });
+    socket.once('close', () => {
+      this.ended = true;
+      this.wake?.();
+    });
+  }
+
+  /** The server closed the connection. */
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  async next(): Promise<RawResponse> {
+    for (;;) {
+      const response = this.take();
+      if (response) return response;
+      if (this.ended) throw new Error(`the connection closed; unread: ${this.buffer.toString('latin1').slice(0, 200)}`);
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Resolves once the server has closed the connection. */
+  async whenClosed(): Promise<void> {
+    while (!this.ended)
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+  }
+
+  private take(): RawResponse | null {
+    const end = this.buffer.indexOf('\r\n\r\n');
+    if (end < 0) return null;
+    const [statusLine = '', ...lines] = this.buffer.toString('latin1', 0, end).split('\r\n');
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
+    const headers = new Map<string, string[]>();
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      const name = line.slice(0, colon).trim().toLowerCase();
+      headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
+    }
+    let offset = end + 4;
+    let body: Buffer;
+    const length = headers.get('content-length')?.[0];
+    if (length !== undefined) {
+      if (this.buffer.length < offset + Number(length)) return null;
+      body = this.buffer.subarray(offset, offset + Number(length));
+      offset += Number(length);
+    } else if (headers.get('transfer-encoding')?.[0] === 'chunked') {
+      const parts: Buffer[] = [];
+      for (;;) {
+        const lineEnd = this.buffer.indexOf('\r\n', offset);
+        if (lineEnd < 0) return null;
+        const size = Number.parseInt(this.buffer.toString('latin1', offset, lineEnd), 16);
+        if (this.buffer.length < lineEnd + 2 + size + 2) return null;
+        parts.push(this.buffer.subarray(lineEnd + 2, lineEnd + 2 + size));
+        offset = lineEnd + 2 + size + 2;
+        if (size === 0) break;
+      }
+      body = Buffer.concat(parts);
+    } else {
+      if (!this.ended) return null;
+      body = this.buffer.subarray(offset);
+      offset = this.buffer.length;
+    }
+    const raw = this.buffer.toString('latin1', 0, offset);
+    this.buffer = this.buffer.subarray(offset);
+    return { status, headers, body: body.toString('utf8'), raw };
+  }
+}

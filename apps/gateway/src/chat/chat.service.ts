@@ -7,11 +7,11 @@ import {
   messageText,
 } from '@synthwell/contracts';
 import { type CallContext, countChatPromptTokens, countTokens } from '@synthwell/providers';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CatalogService } from '../catalog/catalog.service.js';
 import type { GatewayConfig } from '../config/env.js';
 import type { Caller } from '../core/caller.js';
 import { clientClosed } from '../core/client-closed.js';
+import type { Exchange } from '../core/exchange.js';
 import { overheadMs } from '../core/overhead.js';
 import { GATEWAY_CONFIG } from '../core/tokens.js';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -54,27 +54,22 @@ export class ChatService {
     };
   }
 
-  async complete(
-    caller: Caller,
-    params: ChatCompletionCreateParams,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<ChatCompletion> {
+  async complete(caller: Caller, params: ChatCompletionCreateParams, exchange: Exchange): Promise<ChatCompletion> {
     const model = resolveModel(this.catalog, caller, params.model, 'chat');
-    params = await this.safety.screenChatPrompt(caller, request.id, params);
-    const admission = await this.policy.admit(caller, chatDemand(params), reply);
-    const signal = clientClosed(reply);
+    params = await this.safety.screenChatPrompt(caller, exchange.id, params);
+    const admission = await this.policy.admit(caller, chatDemand(params), exchange);
+    const signal = clientClosed(exchange.socket);
     const started = performance.now();
     let provider: string | null = null;
     try {
       const routed = await this.router.run(model, signal, (adapter, route) =>
-        adapter.chat({ ...params, model: route.upstreamModel, stream: false }, this.context(request.id, signal)),
+        adapter.chat({ ...params, model: route.upstreamModel, stream: false }, this.context(exchange.id, signal)),
       );
       provider = routed.route.provider;
-      request.upstreamMs = routed.upstreamMs;
-      const completion = this.safety.screenCompletion(caller, request.id, { ...routed.result, model: model.id });
+      exchange.upstreamMs = routed.upstreamMs;
+      const completion = this.safety.screenCompletion(caller, exchange.id, { ...routed.result, model: model.id });
       completion.usage = this.usageOf(params, completion);
-      await this.meter(caller, request.id, model.id, provider, completion.usage, started, 200, 'ok', admission);
+      await this.meter(caller, exchange.id, model.id, provider, completion.usage, started, 200, 'ok', admission);
       return completion;
     } catch (error) {
       const failure = signal.aborted ? null : toGatewayError(error);
@@ -82,7 +77,7 @@ export class ChatService {
       const outcome = failure ? 'upstream_error' : 'client_closed';
       await this.meter(
         caller,
-        request.id,
+        exchange.id,
         model.id,
         provider,
         zeroUsage(),
@@ -95,24 +90,16 @@ export class ChatService {
     }
   }
 
-  async stream(
-    caller: Caller,
-    params: ChatCompletionCreateParams,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<void> {
+  async stream(caller: Caller, params: ChatCompletionCreateParams, exchange: Exchange): Promise<void> {
     const model = resolveModel(this.catalog, caller, params.model, 'chat');
-    params = await this.safety.screenChatPrompt(caller, request.id, params);
-    const admission = await this.policy.admit(caller, chatDemand(params), reply);
+    params = await this.safety.screenChatPrompt(caller, exchange.id, params);
+    const admission = await this.policy.admit(caller, chatDemand(params), exchange);
     const includeUsage = params.stream_options?.include_usage === true;
-    const signal = clientClosed(reply);
+    const signal = clientClosed(exchange.socket);
     const started = performance.now();
-    const sse = new SseWriter(reply.raw, this.config.SSE_KEEPALIVE_MS);
-    const headers = () => ({
-      ...(reply.getHeaders() as Record<string, string>),
-      'x-synthwell-overhead-ms': overheadMs(request).toFixed(3),
-    });
-    reply.hijack();
+    const response = exchange.stream();
+    const sse = new SseWriter(response, this.config.SSE_KEEPALIVE_MS);
+    const headers = () => ({ ...exchange.headers(), 'x-synthwell-overhead-ms': overheadMs(exchange).toFixed(3) });
 
     // On a long wait for the first chunk, open the stream early so keep-alive comments can flow.
     // Fallback stays possible until the first content chunk is written.
@@ -123,7 +110,7 @@ export class ChatService {
         const iterator = adapter
           .chatStream(
             { ...params, model: route.upstreamModel, stream: true, stream_options: { include_usage: true } },
-            this.context(request.id, signal),
+            this.context(exchange.id, signal),
           )
           [Symbol.asyncIterator]();
         return { iterator, first: await iterator.next() } satisfies StreamStart;
@@ -131,7 +118,7 @@ export class ChatService {
     } catch (error) {
       clearTimeout(early);
       if (signal.aborted) {
-        await this.meter(caller, request.id, model.id, null, zeroUsage(), started, 499, 'client_closed', admission);
+        await this.meter(caller, exchange.id, model.id, null, zeroUsage(), started, 499, 'client_closed', admission);
         sse.end();
         return;
       }
@@ -139,7 +126,7 @@ export class ChatService {
       await admission.refundUnits();
       await this.meter(
         caller,
-        request.id,
+        exchange.id,
         model.id,
         null,
         zeroUsage(),
@@ -153,27 +140,27 @@ export class ChatService {
         sse.error(failure.toBody());
         sse.end();
       } else {
-        reply.raw.writeHead(failure.status, {
-          ...(reply.getHeaders() as Record<string, string>),
+        response.writeHead(failure.status, {
+          ...exchange.headers(),
           ...failure.headers,
           'content-type': 'application/json',
         });
-        reply.raw.end(JSON.stringify(failure.toBody()));
+        response.end(JSON.stringify(failure.toBody()));
       }
       return;
     }
     clearTimeout(early);
-    request.upstreamMs = routed.upstreamMs;
+    exchange.upstreamMs = routed.upstreamMs;
     if (!sse.opened) sse.open(headers());
 
     const delivered: string[] = [];
     let reported: CompletionUsage | null = null;
-    const iterator = this.safety.guardStream(caller, request.id, routed.result, model.id);
+    const iterator = this.safety.guardStream(caller, exchange.id, routed.result, model.id);
     const provider = routed.route.provider;
     const settle = async (outcome: string, status: number) => {
       // A completed stream is billed as the upstream reported; a cut one by what the client received.
       const usage = outcome === 'ok' && reported ? reported : this.countedUsage(params, delivered.join(''));
-      await this.meter(caller, request.id, model.id, provider, usage, started, status, outcome, admission);
+      await this.meter(caller, exchange.id, model.id, provider, usage, started, status, outcome, admission);
       return usage;
     };
     try {
@@ -192,7 +179,7 @@ export class ChatService {
         const usage = await settle('ok', 200);
         if (includeUsage && !reported) {
           sse.send({
-            id: `chatcmpl-${request.id}`,
+            id: `chatcmpl-${exchange.id}`,
             object: 'chat.completion.chunk',
             created: Math.floor(Date.now() / 1000),
             model: model.id,

@@ -1,6 +1,5 @@
 import { setMaxListeners } from 'node:events';
 import type { Socket } from 'node:net';
-import type { FastifyReply } from 'fastify';
 
 /** Thrown into the upstream call when the client goes away, so the provider stops generating. */
 export class ClientClosedError extends Error {
@@ -20,8 +19,8 @@ type WatchedSocket = Socket & { [CONNECTION_CLOSED]?: AbortSignal };
  * undoing when a request ends (an AbortController and a listener per request cost more than the rest
  * of the abort handling).
  */
-export function clientClosed(reply: FastifyReply): AbortSignal {
-  const socket = reply.raw.socket as WatchedSocket | null;
+export function clientClosed(connection: Socket | null): AbortSignal {
+  const socket = connection as WatchedSocket | null;
   if (!socket || socket.destroyed) return AbortSignal.abort(new ClientClosedError());
   let signal = socket[CONNECTION_CLOSED];
   if (!signal) {

@@ -59,7 +59,7 @@ export class ImagesService {
     const size = params.size ?? '1024x1024';
     const prompt = await this.safety.checkInput(caller, request.id, 'image_prompt', params.prompt, 'prompt');
     const admission = await this.policy.admit(caller, { feature: 'image', tokens: 0, units: n }, reply);
-    const signal = clientClosed(reply);
+    const signal = clientClosed(reply.raw.socket);
     const started = performance.now();
     let provider: string | null = null;
     let status = 200;

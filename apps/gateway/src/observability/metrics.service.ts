@@ -47,6 +47,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly connections = new LabelledCounter({
+    name: 'synthwell_gateway_connections_total',
+    help: 'Client connections by who served them: the front door throughout, or Fastify from a handover on.',
+    labelNames: ['served_by'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'synthwell_gateway_' });
   }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ErrorCode, ErrorType, type Feature } from '@synthwell/contracts';
 import type { Logger } from '@synthwell/server';
-import type { FastifyReply } from 'fastify';
 import type { Caller } from '../core/caller.js';
+import type { HeaderSink } from '../core/exchange.js';
 import { LIMITER, LOGGER } from '../core/tokens.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { nextUtcMidnight, utcDay } from './limiter/gcra.js';
@@ -90,7 +90,7 @@ export class PolicyService implements OnModuleDestroy {
   }
 
   /** Admits the request or throws 429; sets the x-ratelimit-* headers either way. */
-  async admit(caller: Caller, demand: Demand, reply: FastifyReply): Promise<Admission> {
+  async admit(caller: Caller, demand: Demand, reply: HeaderSink): Promise<Admission> {
     const now = Date.now();
     const { requests, tokens, quota } = this.specs(caller, demand, now);
     const limits = demand.tokens > 0 ? [requests, tokens, quota] : [requests, quota];
@@ -141,7 +141,7 @@ export class PolicyService implements OnModuleDestroy {
   }
 }
 
-function setRateHeaders(reply: FastifyReply, decision: Decision, withTokens: boolean): void {
+function setRateHeaders(reply: HeaderSink, decision: Decision, withTokens: boolean): void {
   const [requests, second] = decision.states;
   if (requests) {
     reply.header('x-ratelimit-limit-requests', String(requests.limit));

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import type { ErrorBody } from '@synthwell/contracts';
+import type { StreamTarget } from '../core/exchange.js';
 
 /**
  * The one place the gateway writes Server-Sent Events. Events are typed objects serialised here;
@@ -10,7 +10,7 @@ export class SseWriter {
   private ended = false;
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly res: StreamTarget,
     private readonly keepAliveMs: number,
   ) {}
 

@@ -1,14 +1,9 @@
-import {
-  type ClientRequest,
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-} from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { readSseEvents, type SseEvent } from '../sse.js';
 import { type CallContext, ProviderError } from '../types.js';
 import { errorFromStatus } from './errors.js';
+import { poolFor, ResponseParser, requestBytes } from './http1.js';
 
 /** Error bodies are read only this far: enough for the upstream's message, never a whole payload. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -29,6 +24,8 @@ interface Target {
   secure: boolean;
   protocol: string;
   hostname: string;
+  /** host[:port] as the Host header gives it. */
+  host: string;
   port: string | number;
   path: string;
 }
@@ -45,6 +42,7 @@ function parseTarget(url: string): Target {
     secure,
     protocol: parsed.protocol,
     hostname: parsed.hostname,
+    host: parsed.host,
     port: parsed.port || (secure ? 443 : 80),
     path: `${parsed.pathname}${parsed.search}`,
   };
@@ -53,11 +51,19 @@ function parseTarget(url: string): Target {
   return target;
 }
 
-/** A 2xx upstream response: status, headers and the body as a byte stream. */
+/** An upstream response body, read whole or as its bytes arrive. */
+export interface ResponseBody extends AsyncIterable<Uint8Array> {
+  /** The body was read to its framed end (false when the connection was lost first). */
+  readonly complete: boolean;
+  /** The body's bytes, whole, or its first `limit` bytes or more; rejects if the connection is lost first. */
+  readAll(limit?: number): Promise<Buffer>;
+}
+
+/** A 2xx upstream response: status, headers and the body. */
 export interface UpstreamResponse {
   status: number;
   headers: IncomingHttpHeaders;
-  body: IncomingMessage;
+  body: ResponseBody;
 }
 
 /** Fetch's Headers from node's, for the (cold) error path that parses retry-after. */
@@ -75,14 +81,15 @@ function toHeaders(headers: IncomingHttpHeaders): Headers {
  * connected; a reused keep-alive socket has none), first byte (response headers, or the first event
  * of a stream) and total. Everything it throws is a ProviderError: a deadline is `timeout`, the
  * client going away is `aborted`, a failed or dropped connection is `connection`.
- * Call `dispose()` when done; it cancels whatever is still in flight.
+ * Plain `http:` upstreams go through the hand-written HTTP/1.1 client (http1.ts), `https:` ones
+ * through Node's. Call `dispose()` when done; it cancels whatever is still in flight.
  */
 export class UpstreamCall {
   private readonly timers = new Map<Phase, NodeJS.Timeout>();
   private readonly onClientAbort = () => this.fail(new ProviderError('aborted', 'the request was cancelled'));
   private failure: ProviderError | null = null;
-  private request: ClientRequest | null = null;
-  private response: IncomingMessage | null = null;
+  /** Whatever carries the call and must be destroyed to cancel it. */
+  private carrier: { destroy(error?: Error): void } | null = null;
   private finished = false;
 
   constructor(
@@ -104,6 +111,96 @@ export class UpstreamCall {
   ): Promise<UpstreamResponse> {
     if (this.failure) return Promise.reject(this.failure);
     const target = parseTarget(url);
+    return target.secure ? this.sendWithNode(target, init) : this.sendHttp1(target, init);
+  }
+
+  private sendHttp1(
+    target: Target,
+    init: { method: string; headers: Record<string, string>; body?: string },
+  ): Promise<UpstreamResponse> {
+    const pool = poolFor(target.hostname.replace(/^\[(.*)\]$/, '$1'), Number(target.port));
+    const { socket, fresh } = pool.acquire();
+    this.carrier = socket;
+    if (fresh) {
+      this.arm('connect', this.ctx.timeouts?.connectMs);
+      socket.once('connect', () => this.disarm('connect'));
+    }
+    return new Promise<UpstreamResponse>((resolve, reject) => {
+      const body = new QueuedBody();
+      let leftover = false;
+      const lost = (error: unknown) => {
+        const failure = this.toProviderError(error, `could not reach ${this.provider}`);
+        body.fail(failure);
+        reject(failure);
+      };
+      const detach = () => {
+        socket.removeListener('data', onData);
+        socket.removeListener('close', onClose);
+        socket.removeListener('error', lost);
+      };
+      const parser = new ResponseParser({
+        head: ({ status, headers }) => {
+          this.disarm('connect');
+          if (!this.streaming) this.disarm('firstByte');
+          if (status >= 200 && status < 300) {
+            resolve({ status, headers, body });
+            return;
+          }
+          body
+            .readAll(MAX_ERROR_BODY_BYTES)
+            .then(
+              (bytes) =>
+                reject(
+                  errorFromStatus(
+                    this.provider,
+                    status,
+                    toHeaders(headers),
+                    bytes.subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8'),
+                  ),
+                ),
+              reject,
+            );
+        },
+        data: (chunk) => body.push(chunk),
+        end: () => {
+          detach();
+          if (this.carrier === socket) this.carrier = null;
+          pool.release(socket, parser.reusable && !leftover && !this.failure);
+          body.end();
+        },
+        error: lost,
+      });
+      const onData = (chunk: Buffer) => {
+        try {
+          if (parser.feed(chunk) !== null) leftover = true;
+        } catch (error) {
+          detach();
+          socket.destroy();
+          const failure = new ProviderError('bad_response', `${this.provider} sent a malformed HTTP response`, {
+            cause: error,
+          });
+          body.fail(failure);
+          reject(failure);
+        }
+      };
+      const onClose = () => parser.closed();
+      socket.on('data', onData);
+      socket.on('close', onClose);
+      socket.on('error', lost);
+      try {
+        socket.write(requestBytes(init.method, target.path, target.host, init.headers, init.body));
+      } catch (error) {
+        detach();
+        socket.destroy();
+        reject(error);
+      }
+    });
+  }
+
+  private sendWithNode(
+    target: Target,
+    init: { method: string; headers: Record<string, string>; body?: string },
+  ): Promise<UpstreamResponse> {
     const body = init.body;
     return new Promise<UpstreamResponse>((resolve, reject) => {
       const request = (target.secure ? httpsRequest : httpRequest)(
@@ -118,21 +215,38 @@ export class UpstreamCall {
           agent: target.secure ? agents.https : agents.http,
         },
         (response) => {
-          this.response = response;
+          this.carrier = {
+            destroy: (error) => {
+              response.destroy(error);
+              request.destroy(error);
+            },
+          };
           this.disarm('connect');
           if (!this.streaming) this.disarm('firstByte');
           const status = response.statusCode ?? 0;
+          const wrapped = nodeBody(response);
           if (status >= 200 && status < 300) {
-            resolve({ status, headers: response.headers, body: response });
+            resolve({ status, headers: response.headers, body: wrapped });
             return;
           }
-          this.readLimited(response, MAX_ERROR_BODY_BYTES).then(
-            (text) => reject(errorFromStatus(this.provider, status, toHeaders(response.headers), text)),
-            reject,
-          );
+          wrapped
+            .readAll(MAX_ERROR_BODY_BYTES)
+            .catch(() => Buffer.alloc(0))
+            .then(
+              (bytes) =>
+                reject(
+                  errorFromStatus(
+                    this.provider,
+                    status,
+                    toHeaders(response.headers),
+                    bytes.subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8'),
+                  ),
+                ),
+              reject,
+            );
         },
       );
-      this.request = request;
+      this.carrier = request;
       request.on('socket', (socket) => {
         if (socket.connecting) {
           this.arm('connect', this.ctx.timeouts?.connectMs);
@@ -146,17 +260,9 @@ export class UpstreamCall {
 
   /** The response body parsed as JSON; malformed JSON is a `bad_response`. */
   async json(response: UpstreamResponse): Promise<unknown> {
-    // Plain events rather than `for await`: the async iterator costs a promise per chunk on the hot path.
-    const chunks: Buffer[] = [];
+    let bytes: Buffer;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const body = response.body;
-        body.on('data', (chunk: Buffer) => chunks.push(chunk));
-        body.once('end', resolve);
-        body.once('error', reject);
-        // A socket closed before the end: `complete` stays false and is reported below.
-        body.once('close', resolve);
-      });
+      bytes = await response.body.readAll();
     } catch (error) {
       throw this.toProviderError(error, `the connection to ${this.provider} was lost mid-response`);
     }
@@ -165,7 +271,7 @@ export class UpstreamCall {
       throw new ProviderError('connection', `the connection to ${this.provider} was lost mid-response`);
     this.finished = true;
     try {
-      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      return JSON.parse(bytes.toString('utf8'));
     } catch (error) {
       throw new ProviderError('bad_response', `${this.provider} sent a response that is not valid JSON`, {
         cause: error,
@@ -200,10 +306,8 @@ export class UpstreamCall {
     this.timers.clear();
     this.ctx.signal.removeEventListener('abort', this.onClientAbort);
     // A fully read response leaves its socket to the pool; anything else is cut off.
-    if (!this.finished) {
-      this.response?.destroy();
-      this.request?.destroy();
-    }
+    if (!this.finished) this.carrier?.destroy();
+    this.carrier = null;
   }
 
   private arm(phase: Phase, ms: number | undefined): void {
@@ -224,8 +328,7 @@ export class UpstreamCall {
     if (this.failure) return;
     this.failure = error;
     // Destroying with the error makes pending reads and the request reject with it.
-    this.response?.destroy(error);
-    this.request?.destroy(error);
+    this.carrier?.destroy(error);
   }
 
   private toProviderError(error: unknown, connectionMessage: string): ProviderError {
@@ -236,21 +339,99 @@ export class UpstreamCall {
       cause: error,
     });
   }
+}
 
-  private async readLimited(response: IncomingMessage, limit: number): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of response) {
-        chunks.push(chunk as Buffer);
-        size += (chunk as Buffer).byteLength;
-        if (size >= limit) break;
-      }
-    } catch {
-      // The status already says what went wrong; a broken error body adds nothing.
-    }
-    return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+/** A body fed by the HTTP/1.1 parser: chunks queue until read. */
+class QueuedBody implements ResponseBody {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private ended = false;
+  private error: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  get complete(): boolean {
+    return this.ended;
   }
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    this.notify();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.notify();
+  }
+
+  fail(error: Error): void {
+    if (this.ended || this.error) return;
+    this.error = error;
+    this.notify();
+  }
+
+  async readAll(limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
+    while (!this.ended && this.size < limit) {
+      if (this.error) throw this.error;
+      await this.nextEvent();
+    }
+    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    while (true) {
+      const chunk = this.chunks.shift();
+      if (chunk !== undefined) {
+        this.size -= chunk.length;
+        yield chunk;
+        continue;
+      }
+      if (this.ended) return;
+      if (this.error) throw this.error;
+      await this.nextEvent();
+    }
+  }
+
+  private nextEvent(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}
+
+/** Node's IncomingMessage as a ResponseBody. */
+function nodeBody(message: IncomingMessage): ResponseBody {
+  return {
+    get complete() {
+      return message.complete;
+    },
+    readAll: (limit = Number.POSITIVE_INFINITY) =>
+      new Promise<Buffer>((resolve, reject) => {
+        // Plain events rather than `for await`: the async iterator costs a promise per chunk.
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const done = () => resolve(Buffer.concat(chunks));
+        message.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          size += chunk.length;
+          if (size >= limit) {
+            message.destroy();
+            done();
+          }
+        });
+        message.once('end', done);
+        message.once('error', reject);
+        // A socket closed before the end: `complete` stays false and is reported by the caller.
+        message.once('close', done);
+      }),
+    [Symbol.asyncIterator]: () => message[Symbol.asyncIterator](),
+  };
 }
 
 function timeoutError(provider: string, phase: Phase, ms: number): ProviderError {

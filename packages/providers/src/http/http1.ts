@@ -1,0 +1,281 @@
+import { connect, type Socket } from 'node:net';
+
+/**
+ * A plain-HTTP/1.1 client for upstreams on `http:` URLs (vLLM, Ollama, llama.cpp, an in-cluster
+ * proxy): requests are written in one piece on keep-alive sockets and responses parsed here, with no
+ * ClientRequest, IncomingMessage or agent bookkeeping per call — on the gateway's hot path that was
+ * about a third of its CPU per request. `https:` upstreams keep Node's client (upstream-call.ts).
+ *
+ * The parser accepts what RFC 9112 allows a server to send: a body framed by one Content-Length, by
+ * chunked coding (extensions and trailers skipped) or by the connection closing; 1xx interim
+ * responses skipped; no body for 204 and 304. A socket goes back to the pool only after a response
+ * that was read to its exact end, with no stray bytes after it and no `connection: close`.
+ */
+
+/** Response head: status and lower-cased headers (repeated ones joined with ", "). */
+export interface Http1Head {
+  status: number;
+  headers: Record<string, string>;
+}
+
+/** What a call hears about its response, in order: head, data*, then end or error. */
+export interface Http1Listener {
+  head(head: Http1Head): void;
+  data(chunk: Buffer): void;
+  end(): void;
+  error(error: Error): void;
+}
+
+const MAX_HEAD_BYTES = 64 * 1024;
+const END_OF_HEAD = Buffer.from('\r\n\r\n', 'latin1');
+const CRLF = Buffer.from('\r\n', 'latin1');
+
+/** A response that breaks HTTP/1.1's framing rules. */
+export class Http1ParseError extends Error {
+  override name = 'Http1ParseError';
+}
+
+enum Body {
+  None = 0,
+  Length = 1,
+  Chunked = 2,
+  UntilClose = 3,
+}
+
+enum Chunk {
+  Size = 0,
+  Data = 1,
+  DataEnd = 2,
+  Trailers = 3,
+}
+
+/** One response read off a socket. Feed it bytes; it calls the listener back. */
+export class ResponseParser {
+  private buffer: Buffer | null = null;
+  private inHead = true;
+  private body = Body.None;
+  private remaining = 0;
+  private chunk = Chunk.Size;
+  private finished = false;
+  /** The connection may carry another request once this response is finished. */
+  reusable = true;
+
+  constructor(private readonly listener: Http1Listener) {}
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Takes bytes from the socket; returns bytes past the end of the response (none expected). */
+  feed(chunk: Buffer): Buffer | null {
+    let data = this.buffer === null ? chunk : Buffer.concat([this.buffer, chunk]);
+    this.buffer = null;
+    while (data.length > 0 && !this.finished) {
+      if (this.inHead) {
+        const end = data.indexOf(END_OF_HEAD);
+        if (end < 0) {
+          if (data.length > MAX_HEAD_BYTES) throw new Http1ParseError('the response head is too large');
+          this.buffer = data;
+          return null;
+        }
+        this.readHead(data.toString('latin1', 0, end));
+        data = data.subarray(end + END_OF_HEAD.length);
+        continue;
+      }
+      data = this.readBody(data);
+    }
+    return data.length > 0 ? data : null;
+  }
+
+  /** The connection closed: the end of a close-delimited body, an error for anything unfinished. */
+  closed(): void {
+    if (this.finished) return;
+    if (!this.inHead && this.body === Body.UntilClose) {
+      this.finish();
+      return;
+    }
+    this.finished = true;
+    this.listener.error(new Http1ParseError('the connection closed before the response was complete'));
+  }
+
+  private readHead(text: string): void {
+    const lines = text.split('\r\n');
+    const match = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? '');
+    if (!match) throw new Http1ParseError('the response does not start with an HTTP/1.x status line');
+    const status = Number(match[2]);
+    const headers: Record<string, string> = {};
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const colon = line.indexOf(':');
+      if (colon <= 0) throw new Http1ParseError('the response has a malformed header line');
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    }
+    // Interim responses (100 Continue, 103 Early Hints) precede the real one.
+    if (status >= 100 && status < 200) return;
+    this.inHead = false;
+    const connection = headers.connection?.toLowerCase() ?? '';
+    if (match[1] === '0' ? !connection.includes('keep-alive') : connection.includes('close')) this.reusable = false;
+    const encoding = headers['transfer-encoding'];
+    const length = headers['content-length'];
+    if (status === 204 || status === 304) this.body = Body.None;
+    else if (encoding !== undefined) {
+      if (!/(^|,)\s*chunked\s*$/i.test(encoding)) throw new Http1ParseError('unsupported transfer-encoding');
+      this.body = Body.Chunked;
+    } else if (length !== undefined) {
+      if (!/^\d{1,15}$/.test(length)) throw new Http1ParseError('the response has an invalid content-length');
+      this.remaining = Number(length);
+      this.body = this.remaining > 0 ? Body.Length : Body.None;
+    } else {
+      this.body = Body.UntilClose;
+      this.reusable = false;
+    }
+    this.listener.head({ status, headers });
+    if (this.body === Body.None) this.finish();
+  }
+
+  /** Reads body bytes; returns what is left of `data`. */
+  private readBody(data: Buffer): Buffer {
+    switch (this.body) {
+      case Body.UntilClose:
+        this.listener.data(data);
+        return data.subarray(data.length);
+      case Body.Length: {
+        const take = Math.min(this.remaining, data.length);
+        this.remaining -= take;
+        this.listener.data(take === data.length ? data : data.subarray(0, take));
+        if (this.remaining === 0) this.finish();
+        return data.subarray(take);
+      }
+      case Body.Chunked:
+        return this.readChunked(data);
+      default:
+        return data;
+    }
+  }
+
+  private readChunked(data: Buffer): Buffer {
+    while (data.length > 0 && !this.finished) {
+      if (this.chunk === Chunk.Data) {
+        const take = Math.min(this.remaining, data.length);
+        this.remaining -= take;
+        this.listener.data(data.subarray(0, take));
+        data = data.subarray(take);
+        if (this.remaining === 0) this.chunk = Chunk.DataEnd;
+        continue;
+      }
+      const end = data.indexOf(CRLF);
+      if (end < 0) {
+        if (data.length > MAX_HEAD_BYTES) throw new Http1ParseError('a chunk line is too long');
+        this.buffer = data;
+        return data.subarray(data.length);
+      }
+      const line = data.toString('latin1', 0, end);
+      data = data.subarray(end + CRLF.length);
+      if (this.chunk === Chunk.DataEnd) {
+        if (line !== '') throw new Http1ParseError('a chunk is longer than its size');
+        this.chunk = Chunk.Size;
+      } else if (this.chunk === Chunk.Size) {
+        const size = /^([0-9a-fA-F]{1,12})[ \t]*(;.*)?$/.exec(line);
+        if (!size) throw new Http1ParseError('the response has a malformed chunk size');
+        this.remaining = Number.parseInt(size[1] as string, 16);
+        this.chunk = this.remaining === 0 ? Chunk.Trailers : Chunk.Data;
+      } else if (line === '') {
+        this.finish();
+      }
+    }
+    return data;
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.listener.end();
+  }
+}
+
+/** Keep-alive sockets to one host and port, most recently used first. */
+export class Http1Pool {
+  private readonly free: Socket[] = [];
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly maxFree = 64,
+    private readonly idleMs = 30_000,
+  ) {}
+
+  /** A connected idle socket, or a new one still connecting. */
+  acquire(): { socket: Socket; fresh: boolean } {
+    for (let socket = this.free.pop(); socket !== undefined; socket = this.free.pop()) {
+      if (!socket.destroyed && socket.writable) {
+        socket.removeListener('data', strayData);
+        socket.removeListener('timeout', idleTimeout);
+        socket.setTimeout(0);
+        return { socket, fresh: false };
+      }
+    }
+    const socket = connect({ host: this.host, port: this.port, noDelay: true });
+    socket.on('error', ignore);
+    return { socket, fresh: true };
+  }
+
+  /** Takes back a socket whose last response was read to its end, or destroys it if it cannot be reused. */
+  release(socket: Socket, reusable: boolean): void {
+    if (!reusable || socket.destroyed || !socket.writable || this.free.length >= this.maxFree) {
+      socket.destroy();
+      return;
+    }
+    // An idle socket expects nothing: data means the server is confused, a close that it is gone.
+    socket.on('data', strayData);
+    socket.setTimeout(this.idleMs);
+    socket.on('timeout', idleTimeout);
+    this.free.push(socket);
+  }
+
+  /** Closes every idle socket. */
+  clear(): void {
+    for (const socket of this.free.splice(0)) socket.destroy();
+  }
+}
+
+function strayData(this: Socket): void {
+  this.destroy();
+}
+
+function idleTimeout(this: Socket): void {
+  this.destroy();
+}
+
+function ignore(): void {}
+
+const pools = new Map<string, Http1Pool>();
+
+/** The pool for `host:port`, shared by every adapter. */
+export function poolFor(host: string, port: number): Http1Pool {
+  const key = `${host}:${port}`;
+  let pool = pools.get(key);
+  if (pool === undefined) {
+    pool = new Http1Pool(host, port);
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** The request's bytes: request line, headers, framing, body; one write. */
+export function requestBytes(
+  method: string,
+  path: string,
+  host: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): string {
+  let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
+  for (const name in headers) {
+    const value = headers[name] as string;
+    if (/[\r\n]/.test(value) || /[\r\n:]/.test(name)) throw new TypeError(`invalid header ${name}`);
+    head += `${name}: ${value}\r\n`;
+  }
+  if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
+  return `${head}\r\n${body ?? ''}`;
+}
