@@ -40,18 +40,19 @@ export class ChatService {
     private readonly policy: PolicyService,
     private readonly safety: SafetyService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.timeouts = {
+      connectMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+      firstByteMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      totalMs: config.UPSTREAM_TOTAL_TIMEOUT_MS,
+    };
+  }
+
+  /** Upstream deadlines, the same for every call. */
+  private readonly timeouts: CallContext['timeouts'];
 
   private context(requestId: string, signal: AbortSignal): CallContext {
-    return {
-      requestId,
-      signal,
-      timeouts: {
-        connectMs: this.config.UPSTREAM_CONNECT_TIMEOUT_MS,
-        firstByteMs: this.config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
-        totalMs: this.config.UPSTREAM_TOTAL_TIMEOUT_MS,
-      },
-    };
+    return { requestId, signal, timeouts: this.timeouts };
   }
 
   async complete(caller: Caller, params: ChatCompletionCreateParams, exchange: Exchange): Promise<ChatCompletion> {

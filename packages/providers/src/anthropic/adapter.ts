@@ -27,6 +27,7 @@ export function createAnthropicProvider(options: AnthropicOptions): ProviderAdap
     'x-api-key': options.apiKey,
     'anthropic-version': options.version ?? DEFAULT_ANTHROPIC_VERSION,
   };
+  const streamHeaders = { ...headers, accept: 'text/event-stream' };
 
   async function chat(req: ChatRequest, ctx: CallContext): Promise<ChatCompletion> {
     const body = JSON.stringify(toAnthropicRequest(req, false));
@@ -46,7 +47,7 @@ export function createAnthropicProvider(options: AnthropicOptions): ProviderAdap
     try {
       const response = await call.send(url, {
         method: 'POST',
-        headers: { ...headers, accept: 'text/event-stream' },
+        headers: streamHeaders,
         body,
       });
       for await (const event of call.events(response)) {

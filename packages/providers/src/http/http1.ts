@@ -262,6 +262,24 @@ export function poolFor(host: string, port: number): Http1Pool {
   return pool;
 }
 
+/** Header blocks already checked and formatted, by the (long-lived) headers object an adapter passes. */
+const headerBlocks = new WeakMap<Record<string, string>, string>();
+
+/** `name: value\r\n` lines of `headers`, formatted once per headers object. */
+function headerBlock(headers: Record<string, string>): string {
+  let block = headerBlocks.get(headers);
+  if (block === undefined) {
+    block = '';
+    for (const name in headers) {
+      const value = headers[name] as string;
+      if (/[\r\n]/.test(value) || /[\r\n:]/.test(name)) throw new TypeError(`invalid header ${name}`);
+      block += `${name}: ${value}\r\n`;
+    }
+    headerBlocks.set(headers, block);
+  }
+  return block;
+}
+
 /** The request's bytes: request line, headers, framing, body; one write. */
 export function requestBytes(
   method: string,
@@ -270,12 +288,6 @@ export function requestBytes(
   headers: Record<string, string>,
   body: string | undefined,
 ): string {
-  let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
-  for (const name in headers) {
-    const value = headers[name] as string;
-    if (/[\r\n]/.test(value) || /[\r\n:]/.test(name)) throw new TypeError(`invalid header ${name}`);
-    head += `${name}: ${value}\r\n`;
-  }
-  if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
-  return `${head}\r\n${body ?? ''}`;
+  const framing = body === undefined ? '' : `content-length: ${Buffer.byteLength(body)}\r\n`;
+  return `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n${headerBlock(headers)}${framing}\r\n${body ?? ''}`;
 }

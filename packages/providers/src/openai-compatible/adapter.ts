@@ -44,6 +44,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     ...options.headers,
     ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
   };
+  const streamHeaders = { ...headers, accept: 'text/event-stream' };
 
   function assertSupported(req: ChatRequest): void {
     if (!capabilities.tools && req.tools && req.tools.length > 0) {
@@ -78,7 +79,7 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
       };
       const response = await call.send(`${baseURL}/chat/completions`, {
         method: 'POST',
-        headers: { ...headers, accept: 'text/event-stream' },
+        headers: streamHeaders,
         body: JSON.stringify(body),
       });
       let finished = false;
