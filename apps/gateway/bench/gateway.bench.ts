@@ -10,21 +10,26 @@
  *   Portkey, the minimal proxy) has core 1 to itself, as when a gateway runs on hosts of its own.
  *   Needs taskset (util-linux) and two cores; skipped otherwise.
  */
-import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createDb, migrateDeploy, newId } from '@synthwell/db';
-import { seedCatalog } from '@synthwell/db/seed';
-import { createApiKey, createUser, subscribe } from '@synthwell/db/testing';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
 import { type LoadResult, load, type Target, timeToFirstToken } from './load.js';
+import {
+  benchDatabase,
+  children,
+  here,
+  pin,
+  prepareDatabase,
+  repoRoot,
+  startGateway,
+  startMockUpstream,
+  track,
+  waitFor,
+} from './setup.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const gatewayRoot = resolve(here, '..', '..');
-const repoRoot = resolve(gatewayRoot, '..', '..');
 const require = createRequire(import.meta.url);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const TTFT_SAMPLES = Number(process.env.BENCH_TTFT_SAMPLES ?? 200);
@@ -33,16 +38,6 @@ type Layout = 'shared' | 'pinned';
 
 /** One target's figures in one layout. */
 type Row = { name: string; c1: LoadResult; c50: LoadResult; ttft: { p50: number; p99: number } };
-
-/** Sets the cores every thread of `pid` may run on; false if taskset is missing. */
-function pin(pid: number, cores: string): boolean {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function layouts(): Layout[] {
   const wanted = process.env.BENCH_LAYOUT ?? 'both';
@@ -54,106 +49,10 @@ function layouts(): Layout[] {
   return list;
 }
 
-const children: ChildProcess[] = [];
-function track<T extends ChildProcess>(child: T): T {
-  children.push(child);
-  return child;
-}
-
-async function waitFor(url: string, timeoutMs = 60_000, init?: RequestInit): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url, init);
-      if (response.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-async function startMockUpstream(): Promise<{ port: number; pid: number }> {
-  const child = track(fork(join(here, 'mock-upstream.js'), ['0'], { stdio: 'inherit' }));
-  const [message] = (await once(child, 'message')) as [{ port: number }];
-  return { port: message.port, pid: child.pid as number };
-}
-
 async function startMinimalProxy(upstreamPort: number): Promise<{ port: number; pid: number }> {
   const child = track(fork(join(here, 'minimal-proxy.js'), [String(upstreamPort)], { stdio: 'inherit' }));
   const [message] = (await once(child, 'message')) as [{ port: number }];
   return { port: message.port, pid: child.pid as number };
-}
-
-async function prepareDatabase(url: string) {
-  await migrateDeploy(url);
-  const db = createDb(url, { poolSize: 2 });
-  await seedCatalog(db);
-  const plan = await db.plan.create({
-    data: {
-      id: newId('pln'),
-      slug: `bench-${newId('pln')}`,
-      name: 'Bench',
-      priceCents: 0,
-      requestsPerMinute: 100_000_000,
-      tokensPerMinute: 2_000_000_000,
-      chatRequestsPerDay: 1_000_000_000,
-      imagesPerDay: 1_000,
-      syntheticRecordsPerDay: 1_000,
-      concurrentSyntheticJobs: 1,
-      modelTiers: ['standard', 'premium'],
-    },
-  });
-  const { user } = await createUser(db);
-  await subscribe(db, user.id, plan);
-  const { key } = await createApiKey(db, user.id, { name: 'bench' });
-  await db.model.upsert({
-    where: { id: 'bench-model' },
-    create: {
-      id: 'bench-model',
-      kind: 'chat',
-      tier: 'standard',
-      displayName: 'Benchmark upstream',
-      routes: { create: { id: newId('rte'), provider: 'mock', upstreamModel: 'bench-upstream' } },
-    },
-    update: {},
-  });
-  await db.$disconnect();
-  return key;
-}
-
-async function startGateway(port: number, env: Record<string, string>): Promise<number> {
-  const child = track(
-    spawn(
-      process.execPath,
-      [
-        ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-        join(gatewayRoot, 'dist', 'main.js'),
-      ],
-      {
-        env: {
-          PATH: process.env.PATH,
-          GATEWAY_PORT: String(port),
-          LOG_LEVEL: 'warn',
-          LOCAL_MODELS: 'false',
-          ...(process.env.BENCH_GATEWAY_ENV
-            ? Object.fromEntries(
-                process.env.BENCH_GATEWAY_ENV.split(',').map((pair) => pair.split('=') as [string, string]),
-              )
-            : {}),
-          USAGE_JOURNAL_DIR: join(tmpdir(), `synthwell-bench-journal-${port}`),
-          SESSION_TOKEN_SECRETS: 'bench-session-secret-0123456789abcdef',
-          IMAGE_URL_SECRET: 'bench-image-secret-0123456789abcdefgh',
-          ...env,
-        },
-        stdio: ['ignore', 'inherit', 'inherit'],
-      },
-    ),
-  );
-  await waitFor(`http://127.0.0.1:${port}/readyz`);
-  if (child.exitCode !== null) throw new Error('gateway exited');
-  return child.pid as number;
 }
 
 async function startPortkey(port: number): Promise<number | null> {
@@ -190,36 +89,8 @@ async function main(): Promise<void> {
   const upstream = await startMockUpstream();
   const upstreamPort = upstream.port;
   const proxy = await startMinimalProxy(upstreamPort);
-  let embedded = false;
-  let databaseUrl = process.env.DATABASE_URL;
-  let dropScratchDatabase: (() => Promise<void>) | null = null;
-  if (!databaseUrl) {
-    // In a process of its own, so PGlite's work never stalls the load generator's event loop.
-    const dataDir = await mkdtemp(join(tmpdir(), 'synthwell-bench-pg-'));
-    const cli = join(dirname(require.resolve('@synthwell/db/package.json')), 'dist', 'cli.js');
-    const child = track(fork(cli, ['serve', dataDir, '54391'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
-    const [message] = (await once(child, 'message')) as [{ url: string }];
-    databaseUrl = message.url;
-    embedded = true;
-  } else {
-    // A database of its own, so the benchmark never touches real data.
-    const admin = createDb(databaseUrl, { poolSize: 1 });
-    const name = `sw_bench_${Date.now()}`;
-    await admin.$executeRawUnsafe(`CREATE DATABASE "${name}"`);
-    await admin.$disconnect();
-    const url = new URL(databaseUrl);
-    url.pathname = `/${name}`;
-    const serverUrl = databaseUrl;
-    databaseUrl = url.toString();
-    dropScratchDatabase = async () => {
-      // The gateways hold connections to it: stop them first.
-      for (const child of children) child.kill('SIGTERM');
-      await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : null)));
-      const cleanup = createDb(serverUrl, { poolSize: 1 });
-      await cleanup.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
-      await cleanup.$disconnect();
-    };
-  }
+  const database = await benchDatabase();
+  const databaseUrl = database.url;
   const key = await prepareDatabase(databaseUrl);
   const providerEnv = {
     DATABASE_URL: databaseUrl,
@@ -323,7 +194,7 @@ async function main(): Promise<void> {
   }
 
   const table = [
-    `Run ${startedAt.toISOString()} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${SECONDS} s per point after 1 s warm-up, database ${embedded ? 'embedded PGlite' : 'PostgreSQL'}.`,
+    `Run ${startedAt.toISOString()} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${SECONDS} s per point after 1 s warm-up, database ${database.embedded ? 'embedded PGlite' : 'PostgreSQL'}.`,
     '',
     ...sections,
   ].join('\n');
@@ -340,7 +211,7 @@ async function main(): Promise<void> {
   await writeFile(docs, next);
   console.log(`\nwrote ${docs}`);
 
-  await dropScratchDatabase?.();
+  await database.drop();
   for (const child of children) child.kill('SIGTERM');
   process.exit(0);
 }
