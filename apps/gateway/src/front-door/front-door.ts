@@ -314,10 +314,8 @@ const TIMEOUT_RESPONSE =
 class FrontDoorExchange implements Exchange {
   readonly startedAt = process.hrtime.bigint();
   upstreamMs: number | undefined = undefined;
-  /** Response header lines, `name: value\r\n` each. */
+  /** Response header lines, `name: value\r\n` each: built as headers are set, written as they are. */
   fields = '';
-  private readonly names: string[] = [];
-  private readonly values: string[] = [];
   target: FrontDoorStream | null = null;
   private readonly keepAliveMs: number;
 
@@ -339,14 +337,16 @@ class FrontDoorExchange implements Exchange {
   }
 
   header(name: string, value: string): void {
-    this.names.push(name);
-    this.values.push(value);
     this.fields += `${name}: ${value}\r\n`;
   }
 
+  /** The headers set so far as an object (streams need them; plain answers write `fields` as they are). */
   headers(): Record<string, string> {
     const headers: Record<string, string> = {};
-    for (let i = 0; i < this.names.length; i++) headers[this.names[i] as string] = this.values[i] as string;
+    for (const line of this.fields.split('\r\n')) {
+      const colon = line.indexOf(': ');
+      if (colon > 0) headers[line.slice(0, colon)] = line.slice(colon + 2);
+    }
     return headers;
   }
 

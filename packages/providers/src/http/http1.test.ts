@@ -125,21 +125,38 @@ describe('Http1Pool', () => {
   let server: Server | undefined;
   afterEach(() => server?.close());
 
+  it('closes an idle socket the server writes to', async () => {
+    server = createServer((socket) => {
+      setImmediate(() => socket.write('HTTP/1.1 200 OK\r\n\r\n'));
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const pool = new Http1Pool('127.0.0.1', port);
+    const owner = { received: () => undefined, broken: () => undefined, closed: () => undefined };
+    const { socket } = pool.acquire(owner);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    pool.release(socket, true);
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(pool.acquire(owner).fresh).toBe(true);
+    pool.clear();
+  });
+
   it('hands back the most recent idle socket, and a new one when the idle one died', async () => {
     server = createServer(() => undefined);
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as { port: number }).port;
     const pool = new Http1Pool('127.0.0.1', port);
-    const first = pool.acquire();
+    const owner = { received: () => undefined, broken: () => undefined, closed: () => undefined };
+    const first = pool.acquire(owner);
     expect(first.fresh).toBe(true);
     await new Promise((resolve) => first.socket.once('connect', resolve));
     pool.release(first.socket, true);
-    const again = pool.acquire();
+    const again = pool.acquire(owner);
     expect(again.fresh).toBe(false);
     expect(again.socket).toBe(first.socket);
     pool.release(again.socket, true);
     again.socket.destroy();
-    const next = pool.acquire();
+    const next = pool.acquire(owner);
     expect(next.fresh).toBe(true);
     pool.release(next.socket, false);
     expect(next.socket.destroyed).toBe(true);

@@ -194,9 +194,44 @@ export class ResponseParser {
   }
 }
 
+/** Whoever is using a pooled socket: it hears the socket's bytes, errors and close. */
+export interface Http1Owner {
+  received(chunk: Buffer): void;
+  broken(error: Error): void;
+  closed(): void;
+}
+
+const OWNER = Symbol('synthwell.http1Owner');
+type PooledSocket = Socket & { [OWNER]: Http1Owner | null };
+
+/*
+ * A pooled socket's listeners are added once, when it is created, and pass events to its current owner:
+ * no listener is added or removed per call. Data or a timeout on a socket nobody owns means it is idle
+ * and the server is confused or gone: it is closed.
+ */
+function onData(this: PooledSocket, chunk: Buffer): void {
+  const owner = this[OWNER];
+  if (owner) owner.received(chunk);
+  else this.destroy();
+}
+
+function onError(this: PooledSocket, error: Error): void {
+  this[OWNER]?.broken(error);
+}
+
+function onClose(this: PooledSocket): void {
+  const owner = this[OWNER];
+  this[OWNER] = null;
+  owner?.closed();
+}
+
+function onTimeout(this: PooledSocket): void {
+  if (!this[OWNER]) this.destroy();
+}
+
 /** Keep-alive sockets to one host and port, most recently used first. */
 export class Http1Pool {
-  private readonly free: Socket[] = [];
+  private readonly free: PooledSocket[] = [];
 
   constructor(
     private readonly host: string,
@@ -205,32 +240,34 @@ export class Http1Pool {
     private readonly idleMs = 30_000,
   ) {}
 
-  /** A connected idle socket, or a new one still connecting. */
-  acquire(): { socket: Socket; fresh: boolean } {
+  /** A connected idle socket, or a new one still connecting, now owned by `owner`. */
+  acquire(owner: Http1Owner): { socket: Socket; fresh: boolean } {
     for (let socket = this.free.pop(); socket !== undefined; socket = this.free.pop()) {
       if (!socket.destroyed && socket.writable) {
-        socket.removeListener('data', strayData);
-        socket.removeListener('timeout', idleTimeout);
-        socket.setTimeout(0);
+        socket[OWNER] = owner;
         return { socket, fresh: false };
       }
     }
-    const socket = connect({ host: this.host, port: this.port, noDelay: true });
-    socket.on('error', ignore);
+    const socket = connect({ host: this.host, port: this.port, noDelay: true }) as PooledSocket;
+    socket[OWNER] = owner;
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    // Idle sockets close after idleMs; a socket in use ignores it (its call has deadlines of its own).
+    socket.setTimeout(this.idleMs);
+    socket.on('timeout', onTimeout);
     return { socket, fresh: true };
   }
 
   /** Takes back a socket whose last response was read to its end, or destroys it if it cannot be reused. */
   release(socket: Socket, reusable: boolean): void {
-    if (!reusable || socket.destroyed || !socket.writable || this.free.length >= this.maxFree) {
-      socket.destroy();
+    const pooled = socket as PooledSocket;
+    pooled[OWNER] = null;
+    if (!reusable || pooled.destroyed || !pooled.writable || this.free.length >= this.maxFree) {
+      pooled.destroy();
       return;
     }
-    // An idle socket expects nothing: data means the server is confused, a close that it is gone.
-    socket.on('data', strayData);
-    socket.setTimeout(this.idleMs);
-    socket.on('timeout', idleTimeout);
-    this.free.push(socket);
+    this.free.push(pooled);
   }
 
   /** Closes every idle socket. */
@@ -238,16 +275,6 @@ export class Http1Pool {
     for (const socket of this.free.splice(0)) socket.destroy();
   }
 }
-
-function strayData(this: Socket): void {
-  this.destroy();
-}
-
-function idleTimeout(this: Socket): void {
-  this.destroy();
-}
-
-function ignore(): void {}
 
 const pools = new Map<string, Http1Pool>();
 

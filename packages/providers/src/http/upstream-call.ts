@@ -1,9 +1,18 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
 import { readSseEvents, type SseEvent } from '../sse.js';
 import { type CallContext, ProviderError } from '../types.js';
 import { errorFromStatus } from './errors.js';
-import { poolFor, ResponseParser, requestBytes } from './http1.js';
+import {
+  type Http1Head,
+  type Http1Listener,
+  type Http1Owner,
+  type Http1Pool,
+  poolFor,
+  ResponseParser,
+  requestBytes,
+} from './http1.js';
 
 /** Error bodies are read only this far: enough for the upstream's message, never a whole payload. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
@@ -85,7 +94,12 @@ function toHeaders(headers: IncomingHttpHeaders): Headers {
  * through Node's. Call `dispose()` when done; it cancels whatever is still in flight.
  */
 export class UpstreamCall {
-  private readonly timers = new Map<Phase, NodeJS.Timeout>();
+  /** The armed deadline of each phase; plain fields, as a Map costs more than the timers themselves. */
+  private readonly timers: Record<Phase, NodeJS.Timeout | undefined> = {
+    connect: undefined,
+    firstByte: undefined,
+    total: undefined,
+  };
   private readonly onClientAbort = () => this.fail(new ProviderError('aborted', 'the request was cancelled'));
   private failure: ProviderError | null = null;
   /** Whatever carries the call and must be destroyed to cancel it. */
@@ -118,83 +132,52 @@ export class UpstreamCall {
     target: Target,
     init: { method: string; headers: Record<string, string>; body?: string },
   ): Promise<UpstreamResponse> {
-    const pool = poolFor(target.hostname.replace(/^\[(.*)\]$/, '$1'), Number(target.port));
-    const { socket, fresh } = pool.acquire();
-    this.carrier = socket;
-    if (fresh) {
-      this.arm('connect', this.ctx.timeouts?.connectMs);
-      socket.once('connect', () => this.disarm('connect'));
-    }
     return new Promise<UpstreamResponse>((resolve, reject) => {
-      const body = new QueuedBody();
-      let leftover = false;
-      const lost = (error: unknown) => {
-        const failure = this.toProviderError(error, `could not reach ${this.provider}`);
-        body.fail(failure);
-        reject(failure);
-      };
-      const detach = () => {
-        socket.removeListener('data', onData);
-        socket.removeListener('close', onClose);
-        socket.removeListener('error', lost);
-      };
-      const parser = new ResponseParser({
-        head: ({ status, headers }) => {
-          this.disarm('connect');
-          if (!this.streaming) this.disarm('firstByte');
-          if (status >= 200 && status < 300) {
-            resolve({ status, headers, body });
-            return;
-          }
-          body
-            .readAll(MAX_ERROR_BODY_BYTES)
-            .then(
-              (bytes) =>
-                reject(
-                  errorFromStatus(
-                    this.provider,
-                    status,
-                    toHeaders(headers),
-                    bytes.subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8'),
-                  ),
-                ),
-              reject,
-            );
-        },
-        data: (chunk) => body.push(chunk),
-        end: () => {
-          detach();
-          if (this.carrier === socket) this.carrier = null;
-          pool.release(socket, parser.reusable && !leftover && !this.failure);
-          body.end();
-        },
-        error: lost,
-      });
-      const onData = (chunk: Buffer) => {
-        try {
-          if (parser.feed(chunk) !== null) leftover = true;
-        } catch (error) {
-          detach();
-          socket.destroy();
-          const failure = new ProviderError('bad_response', `${this.provider} sent a malformed HTTP response`, {
-            cause: error,
-          });
-          body.fail(failure);
-          reject(failure);
-        }
-      };
-      const onClose = () => parser.closed();
-      socket.on('data', onData);
-      socket.on('close', onClose);
-      socket.on('error', lost);
+      const exchange = new Http1Exchange(this, resolve, reject);
+      const pool = poolFor(target.hostname.replace(/^\[(.*)\]$/, '$1'), Number(target.port));
+      const { socket, fresh } = pool.acquire(exchange);
+      exchange.start(pool, socket);
+      this.carrier = socket;
+      if (fresh) {
+        this.arm('connect', this.ctx.timeouts?.connectMs);
+        socket.once('connect', () => this.disarm('connect'));
+      }
       try {
         socket.write(requestBytes(init.method, target.path, target.host, init.headers, init.body));
       } catch (error) {
-        detach();
-        socket.destroy();
+        exchange.abandon();
         reject(error);
       }
     });
+  }
+
+  /** The response head arrived: deadlines up to it end. */
+  headArrived(): void {
+    this.disarm('connect');
+    if (!this.streaming) this.disarm('firstByte');
+  }
+
+  /** The response was read to its end and its socket went back to the pool. */
+  released(socket: Socket): void {
+    if (this.carrier === socket) this.carrier = null;
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Errors of the connection, as the call reports them. */
+  connectionError(error: unknown): ProviderError {
+    return this.toProviderError(error, `could not reach ${this.provider}`);
+  }
+
+  /** A 4xx/5xx response, with whatever part of its body arrived. */
+  statusError(status: number, headers: IncomingHttpHeaders, body: string): ProviderError {
+    return errorFromStatus(this.provider, status, toHeaders(headers), body);
+  }
+
+  malformed(error: unknown): ProviderError {
+    return new ProviderError('bad_response', `${this.provider} sent a malformed HTTP response`, { cause: error });
   }
 
   private sendWithNode(
@@ -302,8 +285,9 @@ export class UpstreamCall {
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.disarm('connect');
+    this.disarm('firstByte');
+    this.disarm('total');
     this.ctx.signal.removeEventListener('abort', this.onClientAbort);
     // A fully read response leaves its socket to the pool; anything else is cut off.
     if (!this.finished) this.carrier?.destroy();
@@ -311,17 +295,17 @@ export class UpstreamCall {
   }
 
   private arm(phase: Phase, ms: number | undefined): void {
-    if (ms === undefined || !Number.isFinite(ms) || ms <= 0 || this.timers.has(phase)) return;
+    if (ms === undefined || !Number.isFinite(ms) || ms <= 0 || this.timers[phase] !== undefined) return;
     const timer = setTimeout(() => this.fail(timeoutError(this.provider, phase, ms)), ms);
     timer.unref();
-    this.timers.set(phase, timer);
+    this.timers[phase] = timer;
   }
 
   private disarm(phase: Phase): void {
-    const timer = this.timers.get(phase);
+    const timer = this.timers[phase];
     if (timer === undefined) return;
     clearTimeout(timer);
-    this.timers.delete(phase);
+    this.timers[phase] = undefined;
   }
 
   private fail(error: ProviderError): void {
@@ -338,6 +322,92 @@ export class UpstreamCall {
     return new ProviderError('connection', code ? `${connectionMessage} (${code})` : connectionMessage, {
       cause: error,
     });
+  }
+}
+
+/**
+ * One request and response on a pooled HTTP/1.1 socket: the socket's owner while the call uses it and
+ * the response parser's listener, in one object, so a call allocates no listener closures.
+ */
+class Http1Exchange implements Http1Owner, Http1Listener {
+  private readonly parser = new ResponseParser(this);
+  private readonly body = new QueuedBody();
+  private pool: Http1Pool | null = null;
+  private socket: Socket | null = null;
+  private leftover = false;
+
+  constructor(
+    private readonly call: UpstreamCall,
+    private readonly resolve: (response: UpstreamResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  start(pool: Http1Pool, socket: Socket): void {
+    this.pool = pool;
+    this.socket = socket;
+  }
+
+  /** The request could not even be written: the socket is not reused. */
+  abandon(): void {
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) this.pool?.release(socket, false);
+  }
+
+  // Http1Owner: the socket's events while this call owns it.
+  received(chunk: Buffer): void {
+    try {
+      if (this.parser.feed(chunk) !== null) this.leftover = true;
+    } catch (error) {
+      const failure = this.call.malformed(error);
+      this.abandon();
+      this.body.fail(failure);
+      this.reject(failure);
+    }
+  }
+
+  broken(error: Error): void {
+    this.error(error);
+  }
+
+  closed(): void {
+    this.parser.closed();
+  }
+
+  // Http1Listener: the response as the parser reads it (and errors of the socket).
+  head({ status, headers }: Http1Head): void {
+    this.call.headArrived();
+    if (status >= 200 && status < 300) {
+      this.resolve({ status, headers, body: this.body });
+      return;
+    }
+    this.body
+      .readAll(MAX_ERROR_BODY_BYTES)
+      .then(
+        (bytes) =>
+          this.reject(this.call.statusError(status, headers, bytes.subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8'))),
+        this.reject,
+      );
+  }
+
+  data(chunk: Buffer): void {
+    this.body.push(chunk);
+  }
+
+  end(): void {
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      this.pool?.release(socket, this.parser.reusable && !this.leftover && !this.call.failed);
+      this.call.released(socket);
+    }
+    this.body.end();
+  }
+
+  error(error: Error): void {
+    const failure = this.call.connectionError(error);
+    this.body.fail(failure);
+    this.reject(failure);
   }
 }
 
