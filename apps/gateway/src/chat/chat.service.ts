@@ -68,7 +68,9 @@ export class ChatService {
       );
       provider = routed.route.provider;
       exchange.upstreamMs = routed.upstreamMs;
-      const completion = this.safety.screenCompletion(caller, exchange.id, { ...routed.result, model: model.id });
+      // The adapter built this completion for this call alone: it is named after the catalog's model in place.
+      routed.result.model = model.id;
+      const completion = this.safety.screenCompletion(caller, exchange.id, routed.result);
       completion.usage = this.usageOf(params, completion);
       await this.meter(caller, exchange.id, model.id, provider, completion.usage, started, 200, 'ok', admission);
       return completion;

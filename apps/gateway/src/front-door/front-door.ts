@@ -218,7 +218,17 @@ class Connection {
     this.readNext();
   }
 
+  /**
+   * Takes the next request once the client has read what was written: a client that pipelines
+   * requests without reading the answers waits for them, so the answers never pile up in memory.
+   */
   private readNext(): void {
+    if (this.socket.writableNeedDrain) {
+      this.socket.once('drain', () => {
+        if (this.state === State.Answering) this.readNext();
+      });
+      return;
+    }
     this.state = State.Reading;
     if (this.socket.isPaused()) this.socket.resume();
     this.next();

@@ -152,13 +152,17 @@ export class SafetyService {
 
   /** A whole (non-streamed) completion, checked and redacted before it is returned. */
   screenCompletion(caller: Caller, requestId: string, completion: ChatCompletion): ChatCompletion {
+    let redacted = false;
     const choices = completion.choices.map((choice) => {
       const content = choice.message.content;
       if (!content) return choice;
       const checked = this.check(caller, requestId, 'output', content, null, completion.model);
+      if (checked === content) return choice;
+      redacted = true;
       return { ...choice, message: { ...choice.message, content: checked } };
     });
-    return { ...completion, choices };
+    // Nothing redacted (the usual case): the completion goes on as it came.
+    return redacted ? { ...completion, choices } : completion;
   }
 
   /** A streamed completion, checked as it arrives; a violation ends it with a content_policy_violation error. */

@@ -56,11 +56,11 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
     assertSupported(req);
     const call = new UpstreamCall(name, ctx, false);
     try {
-      const { stream_options: _streamOptions, ...rest } = req;
+      // JSON.stringify leaves out keys whose value is undefined: one copy of the request, not two.
       const response = await call.send(`${baseURL}/chat/completions`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ ...rest, stream: false }),
+        body: JSON.stringify({ ...req, stream: false, stream_options: undefined }),
       });
       return toChatCompletion(await call.json(response), name);
     } finally {
