@@ -40,7 +40,8 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const revision = process.argv[2];
-  const baselineDir = process.env.BENCH_BASELINE_DIR ?? (revision ? await buildBaseline(revision) : undefined);
+  const built = !process.env.BENCH_BASELINE_DIR && revision ? await buildBaseline(revision) : undefined;
+  const baselineDir = process.env.BENCH_BASELINE_DIR ?? built;
   if (!baselineDir) throw new Error('usage: npm run bench:compare -- <git revision> (or BENCH_BASELINE_DIR=<dir>)');
 
   const upstream = await startMockUpstream();
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
   }
   await database.drop();
   for (const child of children) child.kill('SIGTERM');
+  if (built) execFileSync('git', ['worktree', 'remove', '--force', built], { cwd: repoRoot, stdio: 'ignore' });
   process.exit(0);
 }
 

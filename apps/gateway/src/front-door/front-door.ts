@@ -129,6 +129,8 @@ class Connection {
   }
 
   private received(chunk: Buffer): void {
+    // A connection on its way out reads nothing more: what a client sends after that is dropped.
+    if (this.state === State.Gone) return;
     this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
     if (this.state === State.Reading) this.next();
     // A client that keeps sending while its request is answered waits: the buffer stays bounded.
@@ -155,7 +157,8 @@ class Connection {
     const request = buffer.subarray(0, size);
     this.pending = buffer.length > size ? buffer.subarray(size) : null;
     this.state = State.Answering;
-    void this.answer(head as RequestHead, request);
+    // answer() handles every error of the request; anything else is a fault here, and the connection goes.
+    this.answer(head as RequestHead, request).catch(() => this.socket.destroy());
   }
 
   private async answer(head: RequestHead, request: Buffer): Promise<void> {
@@ -263,6 +266,8 @@ class Connection {
     const unread = this.pending;
     this.pending = null;
     this.handOver(socket);
+    // Node's server reads the socket from here on; one paused above (a flood while answering) resumes.
+    if (socket.isPaused()) socket.resume();
     if (unread !== null) socket.emit('data', unread);
   }
 
@@ -284,8 +289,12 @@ class Connection {
     this.deadline = undefined;
     if (this.state !== State.Reading || this.pending === null) return;
     this.state = State.Gone;
+    // A FIN with the answer, and the socket destroyed a moment later rather than at once: closing a
+    // socket with unread input resets the connection, which can discard the answer (client-errors.ts).
     this.socket.end(TIMEOUT_RESPONSE);
-    this.socket.destroySoon();
+    const linger = setTimeout(() => this.socket.destroy(), LINGER_MS);
+    linger.unref();
+    this.socket.once('close', () => clearTimeout(linger));
   }
 
   private idle(): void {
@@ -312,6 +321,9 @@ class Connection {
 }
 
 function noop(): void {}
+
+/** How long a connection answered 408 stays half-closed before it is cut off. */
+const LINGER_MS = 1_000;
 
 const TIMEOUT_BODY = JSON.stringify({
   error: { message: 'The request took too long to arrive.', type: 'invalid_request_error', param: null, code: null },

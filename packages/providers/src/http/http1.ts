@@ -237,7 +237,8 @@ export class Http1Pool {
     private readonly host: string,
     private readonly port: number,
     private readonly maxFree = 64,
-    private readonly idleMs = 30_000,
+    /** Under the 5 s Node's HTTP servers keep an idle connection, so a reused socket is rarely one the server is closing. */
+    private readonly idleMs = 4_000,
   ) {}
 
   /** A connected idle socket, or a new one still connecting, now owned by `owner`. */
