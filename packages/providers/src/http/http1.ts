@@ -29,6 +29,7 @@ export interface Http1Listener {
 const MAX_HEAD_BYTES = 64 * 1024;
 const END_OF_HEAD = Buffer.from('\r\n\r\n', 'latin1');
 const CRLF = Buffer.from('\r\n', 'latin1');
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: |$)/;
 
 /** A response that breaks HTTP/1.1's framing rules. */
 export class Http1ParseError extends Error {
@@ -99,18 +100,21 @@ export class ResponseParser {
   }
 
   private readHead(text: string): void {
-    const lines = text.split('\r\n');
-    const match = /^HTTP\/1\.([01]) (\d{3})(?: |$)/.exec(lines[0] ?? '');
+    // Scanned by index: no split and no regular expression per header line.
+    const firstEnd = text.indexOf('\r\n');
+    const match = STATUS_LINE.exec(firstEnd < 0 ? text : text.slice(0, firstEnd));
     if (!match) throw new Http1ParseError('the response does not start with an HTTP/1.x status line');
     const status = Number(match[2]);
     const headers: Record<string, string> = {};
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i] as string;
-      const colon = line.indexOf(':');
-      if (colon <= 0) throw new Http1ParseError('the response has a malformed header line');
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
+    for (let start = firstEnd < 0 ? text.length : firstEnd + 2; start < text.length; ) {
+      let end = text.indexOf('\r\n', start);
+      if (end < 0) end = text.length;
+      const colon = text.indexOf(':', start);
+      if (colon <= start || colon > end) throw new Http1ParseError('the response has a malformed header line');
+      const name = text.slice(start, colon).trim().toLowerCase();
+      const value = text.slice(colon + 1, end).trim();
       headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+      start = end + 2;
     }
     // Interim responses (100 Continue, 103 Early Hints) precede the real one.
     if (status >= 100 && status < 200) return;
