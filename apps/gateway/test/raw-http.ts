@@ -22,10 +22,9 @@ export async function openSocket(url: string): Promise<Socket> {
   return socket;
 }
 
-function parse(raw: string): RawResponse | null {
-  const end = raw.indexOf('\r\n\r\n');
-  if (end < 0) return null;
-  const [statusLine = '', ...lines] = raw.slice(0, end).split('\r\n');
+/** Status and headers of a response head (the text before its blank line). */
+function parseHead(head: string): Pick<RawResponse, 'status' | 'headers'> {
+  const [statusLine = '', ...lines] = head.split('\r\n');
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
   const headers = new Map<string, string[]>();
   for (const line of lines) {
@@ -33,6 +32,13 @@ function parse(raw: string): RawResponse | null {
     const name = line.slice(0, colon).trim().toLowerCase();
     headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
   }
+  return { status, headers };
+}
+
+function parse(raw: string): RawResponse | null {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return null;
+  const { status, headers } = parseHead(raw.slice(0, end));
   const length = Number(headers.get('content-length')?.[0] ?? Number.NaN);
   const body = raw.slice(end + 4);
   if (Number.isFinite(length) && Buffer.byteLength(body) < length) return null;
@@ -123,14 +129,7 @@ export class ResponseReader {
   private take(): RawResponse | null {
     const end = this.buffer.indexOf('\r\n\r\n');
     if (end < 0) return null;
-    const [statusLine = '', ...lines] = this.buffer.toString('latin1', 0, end).split('\r\n');
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0);
-    const headers = new Map<string, string[]>();
-    for (const line of lines) {
-      const colon = line.indexOf(':');
-      const name = line.slice(0, colon).trim().toLowerCase();
-      headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
-    }
+    const { status, headers } = parseHead(this.buffer.toString('latin1', 0, end));
     let offset = end + 4;
     let body: Buffer;
     const length = headers.get('content-length')?.[0];
