@@ -4,6 +4,7 @@ import { HealthModule, type ReadinessCheck } from '@synthwell/server';
 import { CatalogService } from './catalog/catalog.service.js';
 import { ChatModule } from './chat/chat.module.js';
 import { type CoreDependencies, CoreModule } from './core/core.module.js';
+import { ShutdownDrain } from './core/in-flight.js';
 import { ImagesModule } from './images/images.module.js';
 import { ModelsController } from './models/models.controller.js';
 import { MetricsController } from './observability/metrics.controller.js';
@@ -35,6 +36,8 @@ export class GatewayModule {
         ProvenanceModule,
       ],
       controllers: [ModelsController, UsageController, MetricsController, OpenApiController],
+      // Here, in the root module, so its destroy hook (the drain) runs before any other module's.
+      providers: [ShutdownDrain],
     };
   }
 }

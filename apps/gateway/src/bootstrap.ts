@@ -13,6 +13,7 @@ import { GatewayModule } from './app.module.js';
 import { CatalogService } from './catalog/catalog.service.js';
 import { CHAT_COMPLETIONS_PATH, ChatRoute } from './chat/chat.route.js';
 import type { GatewayConfig } from './config/env.js';
+import { InFlight } from './core/in-flight.js';
 import { overheadMs } from './core/overhead.js';
 import { GATEWAY_CONFIG, LOGGER } from './core/tokens.js';
 import { clientErrorHandler, frameworkErrors, requestDeadlines } from './errors/client-errors.js';
@@ -158,7 +159,7 @@ export function bootstrap(app: INestApplication): void {
   });
   const chat = app.get(ChatRoute);
   chat.register(fastify);
-  installFrontDoor(fastify, chat, metrics, app.get<GatewayConfig>(GATEWAY_CONFIG));
+  installFrontDoor(fastify, chat, metrics, app.get<GatewayConfig>(GATEWAY_CONFIG), app.get(InFlight));
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
     request.startedAt = process.hrtime.bigint();
     reply.header('x-request-id', request.id);
@@ -183,6 +184,7 @@ function installFrontDoor(
   chat: ChatRoute,
   metrics: MetricsService,
   config: GatewayConfig,
+  inFlight: InFlight,
 ): void {
   const overhead = metrics.overhead.labels(CHAT_COMPLETIONS_PATH);
   const door = FrontDoor.install(fastify.server, {
@@ -201,6 +203,9 @@ function installFrontDoor(
     keepAliveTimeoutMs: fastify.server.keepAliveTimeout,
     exposedHeaders: EXPOSED_HEADERS.join(', '),
   });
+  // The drain at shutdown (core/in-flight.ts) stops the front door taking requests before it waits;
+  // Fastify's own close does too, should it come without the drain.
+  inFlight.onStop(() => door.close());
   fastify.addHook('preClose', (done) => {
     door.close();
     done();

@@ -251,30 +251,44 @@ describe('the front door', () => {
   });
 });
 
-describe('the front door when the gateway stops', () => {
-  it('closes idle connections and answers what is in flight before the connection ends', async () => {
+describe('the gateway when it stops', () => {
+  it('finishes and meters the answers in flight on both paths, and closes idle connections', async () => {
     const t = await startTestGateway();
     const { key } = await t.account('free');
-    const idle = await openSocket(t.url);
-    const idleReader = new ResponseReader(idle);
-    const busy = await openSocket(t.url);
-    const busyReader = new ResponseReader(busy);
-    const body = JSON.stringify({ model: 'sw-ngram-mini', messages: question, max_tokens: 200, stream: true });
-    const request = (payload: string) =>
+    const connect = async () => {
+      const socket = await openSocket(t.url);
+      return { socket, reader: new ResponseReader(socket) };
+    };
+    const head = (length: string) =>
       `POST /v1/chat/completions HTTP/1.1\r\nhost: gateway.test\r\nauthorization: Bearer ${key}\r\n` +
-      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n\r\n${payload}`;
-    // A completed exchange first, so the idle connection is known to the front door.
-    idle.write(request(JSON.stringify({ model: 'sw-ngram-mini', messages: question, max_tokens: 4 })));
-    expect((await idleReader.next()).status).toBe(200);
-    const started = once(busy, 'data');
-    busy.write(request(body));
-    const answer = busyReader.next();
-    await started;
+      `content-type: application/json\r\n${length}\r\n`;
+    const plain = (payload: string) => `${head(`content-length: ${Buffer.byteLength(payload)}\r\n`)}${payload}`;
+    // A chunked body: the front door hands this connection to Fastify.
+    const chunked = (payload: string) =>
+      `${head('transfer-encoding: chunked\r\n')}${Buffer.byteLength(payload).toString(16)}\r\n${payload}\r\n0\r\n\r\n`;
+    const long = JSON.stringify({ model: 'sw-ngram-mini', messages: question, max_tokens: 200, stream: true });
+
+    const idle = await connect();
+    idle.socket.write(plain(JSON.stringify({ model: 'sw-ngram-mini', messages: question, max_tokens: 4 })));
+    expect((await idle.reader.next()).status).toBe(200);
+    const front = await connect();
+    const handed = await connect();
+    const started = [once(front.socket, 'data'), once(handed.socket, 'data')];
+    front.socket.write(plain(long));
+    handed.socket.write(chunked(long));
+    const answers = [front.reader.next(), handed.reader.next()];
+    await Promise.all(started);
+
+    await t.gateway.app.close();
+    for (const answer of await Promise.all(answers)) {
+      expect(answer.status).toBe(200);
+      expect(answer.body.trimEnd().endsWith('data: [DONE]')).toBe(true);
+      const requestId = answer.headers.get('x-request-id')?.[0] ?? '';
+      const event = await t.db.usageEvent.findFirst({ where: { requestId } });
+      expect(event).toMatchObject({ outcome: 'ok', status: 200 });
+      expect(event?.completionTokens).toBeGreaterThan(0);
+    }
+    await Promise.all([idle.reader.whenClosed(), front.reader.whenClosed(), handed.reader.whenClosed()]);
     await t.close();
-    const streamed = await answer;
-    expect(streamed.status).toBe(200);
-    expect(streamed.body).toContain('"content":');
-    await idleReader.whenClosed();
-    await busyReader.whenClosed();
   });
 });

@@ -4,6 +4,7 @@ import type { Logger } from '@synthwell/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService } from '../auth/auth.service.js';
 import { type Exchange, fastifyExchange } from '../core/exchange.js';
+import { InFlight } from '../core/in-flight.js';
 import { LOGGER } from '../core/tokens.js';
 import { parseBody } from '../core/validation.js';
 import type { GatewayError } from '../errors/gateway-error.js';
@@ -24,6 +25,7 @@ export class ChatRoute {
   constructor(
     private readonly auth: AuthService,
     private readonly chat: ChatService,
+    private readonly inFlight: InFlight,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -35,7 +37,11 @@ export class ChatRoute {
    * Answers one chat request: the completion's JSON text, or null when it was streamed to
    * `exchange.stream()`. Throws what the client must be told, with `failure` below.
    */
-  async serve(exchange: Exchange, authorization: string | undefined, body: unknown): Promise<string | null> {
+  serve(exchange: Exchange, authorization: string | undefined, body: unknown): Promise<string | null> {
+    return this.inFlight.track(() => this.answer(exchange, authorization, body));
+  }
+
+  private async answer(exchange: Exchange, authorization: string | undefined, body: unknown): Promise<string | null> {
     const caller = await this.auth.authenticate(authorization);
     // Plain text requests skip zod's object rebuilding; anything else gets the schema's verdict and errors.
     const params = parsePlainChatRequest(body) ?? parseBody(ChatCompletionCreateParams, body);

@@ -15,6 +15,7 @@ import { RedisLimiter } from '../policy/limiter/redis-limiter.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { RouterService } from '../router/router.service.js';
 import { IdempotencyService } from './idempotency.js';
+import { InFlight } from './in-flight.js';
 import { DB, GATEWAY_CONFIG, LIMITER, LOGGER, PROVIDERS, REDIS } from './tokens.js';
 
 export interface CoreDependencies {
@@ -48,6 +49,7 @@ export class CoreModule implements OnApplicationShutdown {
       PolicyService,
       InvalidationSubscriber,
       IdempotencyService,
+      InFlight,
     ];
     const limiter = deps.redis ? new RedisLimiter(deps.redis, deps.logger) : new MemoryLimiter();
     return {

@@ -26,6 +26,7 @@ import { AuthGuard, CurrentCaller } from '../auth/auth.guard.js';
 import type { GatewayConfig } from '../config/env.js';
 import type { Caller } from '../core/caller.js';
 import { IdempotencyService } from '../core/idempotency.js';
+import { InFlight } from '../core/in-flight.js';
 import { DB, GATEWAY_CONFIG } from '../core/tokens.js';
 import { parseBody } from '../core/validation.js';
 import { GatewayError } from '../errors/gateway-error.js';
@@ -39,6 +40,7 @@ export class ImagesController {
     private readonly images: ImagesService,
     private readonly library: ImageLibraryService,
     private readonly idempotency: IdempotencyService,
+    private readonly inFlight: InFlight,
     @Inject(DB) private readonly db: Db,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
@@ -55,7 +57,7 @@ export class ImagesController {
   ): Promise<ImagesResponse> {
     const params = parseBody(ImageGenerateParams, body);
     return this.idempotency.run(`images:${caller.userId}`, idempotencyKey, params, () =>
-      this.images.generate(caller, params, request, reply),
+      this.inFlight.track(() => this.images.generate(caller, params, request, reply)),
     );
   }
 
