@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { maxHeaderSize } from 'node:http';
 import fastifyCors from '@fastify/cors';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -51,9 +52,6 @@ const ALLOW = [...API_METHODS, 'OPTIONS'].join(', ');
 
 /** Response headers a browser script may read. */
 const EXPOSED_HEADERS = ['x-request-id', 'x-synthwell-overhead-ms', 'retry-after'];
-
-/** Node's default limit on a request head (--max-http-header-size). */
-const MAX_HEAD_BYTES = 16 * 1024;
 
 /**
  * @fastify/cors answers every OPTIONS in the onRequest hook FastifyAdapter runs before any hook of
@@ -187,6 +185,7 @@ function installFrontDoor(
   inFlight: InFlight,
 ): void {
   const overhead = metrics.overhead.labels(CHAT_COMPLETIONS_PATH);
+  const deadlines = requestDeadlines(config);
   const door = FrontDoor.install(fastify.server, {
     serve: (exchange, authorization, body) => chat.serve(exchange, authorization, body),
     failure: (exception, id) => chat.failure(exception, id),
@@ -196,18 +195,14 @@ function installFrontDoor(
       metrics.requests.labels(CHAT_COMPLETIONS_PATH, String(status)).inc();
     },
     connection: (servedBy) => metrics.connections.labels(servedBy).inc(),
-    maxHeadBytes: MAX_HEAD_BYTES,
+    // The same limits and deadlines Node's parser applies to the connections it serves.
+    maxHeadBytes: maxHeaderSize,
     maxBodyBytes: config.BODY_LIMIT_BYTES,
-    headersTimeoutMs: Math.min(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS),
-    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: deadlines.http.headersTimeout as number,
+    requestTimeoutMs: deadlines.requestTimeout,
     keepAliveTimeoutMs: fastify.server.keepAliveTimeout,
     exposedHeaders: EXPOSED_HEADERS.join(', '),
   });
-  // The drain at shutdown (core/in-flight.ts) stops the front door taking requests before it waits;
-  // Fastify's own close does too, should it come without the drain.
+  // The drain at shutdown (core/in-flight.ts) stops the front door taking requests before it waits.
   inFlight.onStop(() => door.close());
-  fastify.addHook('preClose', (done) => {
-    door.close();
-    done();
-  });
 }

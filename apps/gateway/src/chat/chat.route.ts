@@ -37,19 +37,21 @@ export class ChatRoute {
    * Answers one chat request: the completion's JSON text, or null when it was streamed to
    * `exchange.stream()`. Throws what the client must be told, with `failure` below.
    */
-  serve(exchange: Exchange, authorization: string | undefined, body: unknown): Promise<string | null> {
-    return this.inFlight.track(() => this.answer(exchange, authorization, body));
-  }
-
-  private async answer(exchange: Exchange, authorization: string | undefined, body: unknown): Promise<string | null> {
-    const caller = await this.auth.authenticate(authorization);
-    // Plain text requests skip zod's object rebuilding; anything else gets the schema's verdict and errors.
-    const params = parsePlainChatRequest(body) ?? parseBody(ChatCompletionCreateParams, body);
-    if (params.stream) {
-      await this.chat.stream(caller, params, exchange);
-      return null;
+  async serve(exchange: Exchange, authorization: string | undefined, body: unknown): Promise<string | null> {
+    // Counted in flight (begin/end rather than track's closure: this is the hot path).
+    this.inFlight.begin();
+    try {
+      const caller = await this.auth.authenticate(authorization);
+      // Plain text requests skip zod's object rebuilding; anything else gets the schema's verdict and errors.
+      const params = parsePlainChatRequest(body) ?? parseBody(ChatCompletionCreateParams, body);
+      if (params.stream) {
+        await this.chat.stream(caller, params, exchange);
+        return null;
+      }
+      return JSON.stringify(await this.chat.complete(caller, params, exchange));
+    } finally {
+      this.inFlight.end();
     }
-    return JSON.stringify(await this.chat.complete(caller, params, exchange));
   }
 
   /** What `serve` threw, as the error the client gets; logged when it is the gateway's fault. */

@@ -21,14 +21,23 @@ export class InFlight {
     return this.count;
   }
 
+  /** A request starts; call `end` when it is answered and metered, whatever happened. */
+  begin(): void {
+    this.count++;
+  }
+
+  end(): void {
+    this.count--;
+    if (this.count === 0) this.idle?.();
+  }
+
   /** Runs `work` as one request in flight. */
   async track<T>(work: () => Promise<T>): Promise<T> {
-    this.count++;
+    this.begin();
     try {
       return await work();
     } finally {
-      this.count--;
-      if (this.count === 0) this.idle?.();
+      this.end();
     }
   }
 

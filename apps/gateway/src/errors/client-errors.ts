@@ -40,11 +40,21 @@ const LINGER_MS = 1_000;
  */
 export function clientErrorHandler(error: Error, socket: Socket): void {
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNRESET') return;
+  endWithClientError(socket, code, error);
+}
+
+/**
+ * Answers a client error on the raw socket (`code` as Node names it: a header overflow is 431, a
+ * request timeout 408, anything else 400) and closes the connection, lingering as described above.
+ * The front door uses it for its own request deadlines.
+ */
+export function endWithClientError(socket: Socket, code: string | undefined, cause?: Error): void {
   const connection = socket as Socket & { [ANSWERED]?: true };
-  if (code === 'ECONNRESET' || socket.destroyed || connection[ANSWERED]) return;
+  if (socket.destroyed || connection[ANSWERED]) return;
   connection[ANSWERED] = true;
   if (!socket.writable) {
-    socket.destroy(error);
+    socket.destroy(cause);
     return;
   }
   const [status, reason] = clientErrorStatus(code);

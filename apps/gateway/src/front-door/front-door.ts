@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Exchange, StreamTarget } from '../core/exchange.js';
 import { overheadMs } from '../core/overhead.js';
+import { endWithClientError } from '../errors/client-errors.js';
 import type { GatewayError } from '../errors/gateway-error.js';
 import { type HeadLimits, type RequestHead, readRequestHead } from './request-head.js';
 import { responseHead } from './response-head.js';
@@ -289,12 +290,7 @@ class Connection {
     this.deadline = undefined;
     if (this.state !== State.Reading || this.pending === null) return;
     this.state = State.Gone;
-    // A FIN with the answer, and the socket destroyed a moment later rather than at once: closing a
-    // socket with unread input resets the connection, which can discard the answer (client-errors.ts).
-    this.socket.end(TIMEOUT_RESPONSE);
-    const linger = setTimeout(() => this.socket.destroy(), LINGER_MS);
-    linger.unref();
-    this.socket.once('close', () => clearTimeout(linger));
+    endWithClientError(this.socket, 'ERR_HTTP_REQUEST_TIMEOUT');
   }
 
   private idle(): void {
@@ -321,16 +317,6 @@ class Connection {
 }
 
 function noop(): void {}
-
-/** How long a connection answered 408 stays half-closed before it is cut off. */
-const LINGER_MS = 1_000;
-
-const TIMEOUT_BODY = JSON.stringify({
-  error: { message: 'The request took too long to arrive.', type: 'invalid_request_error', param: null, code: null },
-});
-const TIMEOUT_RESPONSE =
-  'HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n' +
-  `content-length: ${Buffer.byteLength(TIMEOUT_BODY)}\r\nconnection: close\r\n\r\n${TIMEOUT_BODY}`;
 
 /** A chat request answered by the front door: its response headers, and the stream if it streams. */
 class FrontDoorExchange implements Exchange {

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { readSseEvents, type SseEvent } from '../sse.js';
@@ -20,14 +20,11 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 type Phase = 'connect' | 'firstByte' | 'total';
 
 /**
- * Keep-alive pools shared by every adapter. node:http rather than fetch: on the gateway's hot path
- * it costs a third of fetch's time per call, and its socket events give the connect deadline
- * directly. LIFO scheduling keeps the warmest sockets busy.
+ * The keep-alive pool of `https:` upstreams (plain `http:` ones use http1.ts): Node's client rather
+ * than fetch, which costs three times as much per call, and its socket events give the connect
+ * deadline directly. LIFO scheduling keeps the warmest sockets busy.
  */
-const agents = {
-  http: new HttpAgent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' }),
-  https: new HttpsAgent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' }),
-};
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 512, maxFreeSockets: 64, scheduling: 'lifo' });
 
 interface Target {
   secure: boolean;
@@ -37,6 +34,8 @@ interface Target {
   host: string;
   port: string | number;
   path: string;
+  /** The keep-alive pool of a plain-http target, found on its first call. */
+  pool?: Http1Pool;
 }
 
 /** Upstream URLs are a handful per deployment: each is parsed once, not on every call. */
@@ -125,7 +124,7 @@ export class UpstreamCall {
   ): Promise<UpstreamResponse> {
     if (this.failure) return Promise.reject(this.failure);
     const target = parseTarget(url);
-    return target.secure ? this.sendWithNode(target, init) : this.sendHttp1(target, init);
+    return target.secure ? this.sendHttps(target, init) : this.sendHttp1(target, init);
   }
 
   private sendHttp1(
@@ -134,7 +133,9 @@ export class UpstreamCall {
   ): Promise<UpstreamResponse> {
     return new Promise<UpstreamResponse>((resolve, reject) => {
       const exchange = new Http1Exchange(this, resolve, reject);
-      const pool = poolFor(target.hostname.replace(/^\[(.*)\]$/, '$1'), Number(target.port));
+      // An IPv6 literal's brackets belong to the URL, not to the address.
+      target.pool ??= poolFor(target.hostname.replace(/^\[(.*)\]$/, '$1'), Number(target.port));
+      const pool = target.pool;
       const { socket, fresh } = pool.acquire(exchange);
       exchange.start(pool, socket);
       this.carrier = socket;
@@ -171,22 +172,31 @@ export class UpstreamCall {
     return this.toProviderError(error, `could not reach ${this.provider}`);
   }
 
-  /** A 4xx/5xx response, with whatever part of its body arrived. */
-  statusError(status: number, headers: IncomingHttpHeaders, body: string): ProviderError {
-    return errorFromStatus(this.provider, status, toHeaders(headers), body);
+  /**
+   * A 4xx/5xx response as the error it means, with as much of its body as arrives (up to
+   * MAX_ERROR_BODY_BYTES): the status already says what went wrong, so a broken error body adds nothing.
+   */
+  async statusError(status: number, headers: IncomingHttpHeaders, body: ResponseBody): Promise<ProviderError> {
+    const bytes = await body.readAll(MAX_ERROR_BODY_BYTES).catch(() => Buffer.alloc(0));
+    return errorFromStatus(
+      this.provider,
+      status,
+      toHeaders(headers),
+      bytes.subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8'),
+    );
   }
 
   malformed(error: unknown): ProviderError {
     return new ProviderError('bad_response', `${this.provider} sent a malformed HTTP response`, { cause: error });
   }
 
-  private sendWithNode(
+  private sendHttps(
     target: Target,
     init: { method: string; headers: Record<string, string>; body?: string },
   ): Promise<UpstreamResponse> {
     const body = init.body;
     return new Promise<UpstreamResponse>((resolve, reject) => {
-      const request = (target.secure ? httpsRequest : httpRequest)(
+      const request = httpsRequest(
         {
           protocol: target.protocol,
           hostname: target.hostname,
@@ -195,7 +205,7 @@ export class UpstreamCall {
           method: init.method,
           headers:
             body === undefined ? init.headers : { ...init.headers, 'content-length': String(Buffer.byteLength(body)) },
-          agent: target.secure ? agents.https : agents.http,
+          agent: httpsAgent,
         },
         (response) => {
           this.carrier = {
@@ -204,29 +214,11 @@ export class UpstreamCall {
               request.destroy(error);
             },
           };
-          this.disarm('connect');
-          if (!this.streaming) this.disarm('firstByte');
+          this.headArrived();
           const status = response.statusCode ?? 0;
-          const wrapped = nodeBody(response);
-          if (status >= 200 && status < 300) {
-            resolve({ status, headers: response.headers, body: wrapped });
-            return;
-          }
-          wrapped
-            .readAll(MAX_ERROR_BODY_BYTES)
-            .catch(() => Buffer.alloc(0))
-            .then(
-              (bytes) =>
-                reject(
-                  errorFromStatus(
-                    this.provider,
-                    status,
-                    toHeaders(response.headers),
-                    bytes.subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8'),
-                  ),
-                ),
-              reject,
-            );
+          const answer = nodeBody(response);
+          if (status >= 200 && status < 300) resolve({ status, headers: response.headers, body: answer });
+          else this.statusError(status, response.headers, answer).then(reject);
         },
       );
       this.carrier = request;
@@ -236,7 +228,7 @@ export class UpstreamCall {
           socket.once('connect', () => this.disarm('connect'));
         }
       });
-      request.on('error', (error) => reject(this.toProviderError(error, `could not reach ${this.provider}`)));
+      request.on('error', (error) => reject(this.connectionError(error)));
       request.end(body);
     });
   }
@@ -381,13 +373,7 @@ class Http1Exchange implements Http1Owner, Http1Listener {
       this.resolve({ status, headers, body: this.body });
       return;
     }
-    this.body
-      .readAll(MAX_ERROR_BODY_BYTES)
-      .then(
-        (bytes) =>
-          this.reject(this.call.statusError(status, headers, bytes.subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8'))),
-        this.reject,
-      );
+    this.call.statusError(status, headers, this.body).then(this.reject);
   }
 
   data(chunk: Buffer): void {
