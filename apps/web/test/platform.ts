@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,13 +27,33 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
+/** The first port the kernel hands out to outgoing connections (Linux's default when unreadable). */
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/**
+ * A port that is free now and that no outgoing connection can take before the platform binds it: it
+ * is drawn below the ephemeral range (where port 0 would pick it), since the other suites running
+ * alongside open connections by the thousand, and any of them may be given an ephemeral port.
+ */
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise((done) => server.close(done));
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
+  const high = ephemeralLow();
+  for (;;) {
+    const port = high - 12_000 + Math.floor(Math.random() * 11_000);
+    const server = createServer();
+    const bound = await new Promise<boolean>((done) => {
+      server.once('error', () => done(false));
+      server.listen(port, '127.0.0.1', () => done(true));
+    });
+    if (!bound) continue;
+    await new Promise((done) => server.close(done));
+    return port;
+  }
 }
 
 /** Resolves when `check` returns a value, or rejects after `timeoutMs` (a deadline, not a retry). */
@@ -80,7 +100,12 @@ async function backingServices(): Promise<{ env: Record<string, string>; drop: (
  */
 export async function startPlatform(): Promise<Platform> {
   const home = await mkdtemp(join(tmpdir(), 'synthwell-web-e2e-'));
-  const [gatewayPort, billingPort, webPort] = [await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, billingPort, webPort, postgresPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const { DATABASE_URL: _database, REDIS_URL: _redis, STRIPE_SECRET_KEY: _stripe, ...inherited } = process.env;
   const services = await backingServices();
   const child: ChildProcess = spawn(process.execPath, [RUNNER], {
@@ -92,7 +117,7 @@ export async function startPlatform(): Promise<Platform> {
       BILLING_PORT: String(billingPort),
       WEB_PORT: String(webPort),
       // Its own embedded PostgreSQL port, so a concurrent `npm start` test cannot collide with it.
-      EMBEDDED_PG_PORT: String(webPort + 11),
+      EMBEDDED_PG_PORT: String(postgresPort),
       STRIPE_STANDIN_PORT: '0',
       // A smaller training set keeps the offline models' start-up to seconds; they still stream real text.
       LOCAL_TRAINING_FILES: '20',
