@@ -28,6 +28,19 @@ export function pin(pid: number, cores: string): boolean {
   }
 }
 
+/**
+ * Runs every thread of `pid` at idle priority (SCHED_IDLE: only when nothing else on its core wants
+ * to run), or back at normal priority; false if chrt is missing.
+ */
+export function idlePriority(pid: number, idle: boolean): boolean {
+  try {
+    execFileSync('chrt', ['-a', idle ? '--idle' : '--other', '-p', '0', String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const children: ChildProcess[] = [];
 export function track<T extends ChildProcess>(child: T): T {
   children.push(child);
@@ -59,14 +72,22 @@ export async function startMockUpstream(): Promise<{ port: number; pid: number }
  * `drop`, after the gateways holding connections to it have stopped), or embedded PGlite in a process
  * of its own, so PGlite's work never stalls the load generator's event loop.
  */
-export async function benchDatabase(): Promise<{ url: string; embedded: boolean; drop: () => Promise<void> }> {
+export interface BenchDatabase {
+  url: string;
+  embedded: boolean;
+  /** The processes doing the database's work for the run: PGlite's process, or the server's backends for it. */
+  pids: () => Promise<number[]>;
+  drop: () => Promise<void>;
+}
+
+export async function benchDatabase(): Promise<BenchDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = await mkdtemp(join(tmpdir(), 'synthwell-bench-pg-'));
     const cli = join(dirname(require.resolve('@synthwell/db/package.json')), 'dist', 'cli.js');
     const child = track(fork(cli, ['serve', dataDir, '54391'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
     const [message] = (await once(child, 'message')) as [{ url: string }];
-    return { url: message.url, embedded: true, drop: async () => undefined };
+    return { url: message.url, embedded: true, pids: async () => [child.pid as number], drop: async () => undefined };
   }
   const admin = createDb(serverUrl, { poolSize: 1 });
   const name = `sw_bench_${Date.now()}`;
@@ -77,6 +98,15 @@ export async function benchDatabase(): Promise<{ url: string; embedded: boolean;
   return {
     url: url.toString(),
     embedded: false,
+    pids: async () => {
+      const admin = createDb(serverUrl, { poolSize: 1 });
+      const rows = await admin.$queryRawUnsafe<Array<{ pid: number }>>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+        name,
+      );
+      await admin.$disconnect();
+      return rows.map((row) => Number(row.pid));
+    },
     drop: async () => {
       for (const child of children) child.kill('SIGTERM');
       await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : null)));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAccount, createTestDatabase, type TestDatabase } from '@synthwell/db/testing';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GatewayConfig } from '../config/env.js';
 import { UsageLedger, type UsageRecord } from './usage-ledger.js';
 
@@ -16,6 +16,9 @@ describe('the usage ledger', () => {
     database = await createTestDatabase();
     dir = await mkdtemp(join(tmpdir(), 'synthwell-journal-'));
     userId = (await createAccount(database.db)).user.id;
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
   afterAll(async () => {
     await database?.close();
@@ -93,5 +96,47 @@ describe('the usage ledger', () => {
     await live.flush();
     expect(await database.db.usageEvent.count({ where: { model: 'ghost-model' } })).toBe(1);
     await live.onModuleDestroy();
+  });
+  it('writes what arrives during a batch on the next tick of the timer, not straight after it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const steady = ledger('d');
+    const writes = vi.spyOn(steady as unknown as { write(json: Buffer): Promise<void> }, 'write');
+    steady.record(record({ model: 'steady-model' }));
+    vi.advanceTimersByTime(10_000);
+    expect(writes).toHaveBeenCalledTimes(1);
+    // Traffic goes on while that batch is in flight.
+    steady.record(record({ model: 'steady-model' }));
+    steady.record(record({ model: 'steady-model' }));
+    await writes.mock.results[0]?.value;
+    await new Promise((settled) => setImmediate(settled));
+    // Under steady traffic, writing again at once would mean one statement per request or so.
+    expect(writes).toHaveBeenCalledTimes(1);
+    expect(steady.pending).toBe(2);
+    vi.advanceTimersByTime(10_000);
+    expect(writes).toHaveBeenCalledTimes(2);
+    await steady.flush();
+    expect(await database.db.usageEvent.count({ where: { model: 'steady-model' } })).toBe(3);
+    await steady.onModuleDestroy();
+  });
+
+  it('writes at once, batch after batch, while whole batches are waiting', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const busy = ledger('e');
+    const writes = vi.spyOn(busy as unknown as { write(json: Buffer): Promise<void> }, 'write');
+    for (let i = 0; i < 2_500; i++) busy.record(record({ model: 'busy-model' }));
+    // The 1,000th record started a batch; the second whole batch follows it without the timer.
+    expect(writes).toHaveBeenCalledTimes(1);
+    await writes.mock.results[0]?.value;
+    await new Promise((settled) => setImmediate(settled));
+    expect(writes).toHaveBeenCalledTimes(2);
+    await writes.mock.results[1]?.value;
+    await new Promise((settled) => setImmediate(settled));
+    expect(writes).toHaveBeenCalledTimes(2);
+    expect(busy.pending).toBe(500);
+    vi.advanceTimersByTime(10_000);
+    await busy.flush();
+    expect(writes).toHaveBeenCalledTimes(3);
+    expect(await database.db.usageEvent.count({ where: { model: 'busy-model' } })).toBe(2_500);
+    await busy.onModuleDestroy();
   });
 });

@@ -103,7 +103,8 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy {
       // A batch at a time, so a long outage does not move the whole backlog for every new record.
       this.dropped += this.buffer.dropOldest(MAX_BATCH);
     }
-    if (this.buffer.count >= MAX_BATCH) void this.flush();
+    // A whole batch goes at once, unless one is in flight: the writer of that one takes it next.
+    if (this.buffer.count >= MAX_BATCH && !this.flushing) this.writeDue().catch(() => this.schedule());
     else this.schedule();
   }
 
@@ -113,6 +114,28 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy {
 
   /** Writes everything buffered so far; resolves when it is durable (or throws if the database refuses). */
   async flush(): Promise<void> {
+    let left = this.buffer.count;
+    do {
+      await this.writeBatch();
+      left -= MAX_BATCH;
+    } while (left > 0 && this.buffer.count > 0);
+  }
+
+  /**
+   * What the timer and a full buffer write: batches while a whole one is waiting, then leaves the rest
+   * for the next tick of the timer. Draining everything here instead would chain statements back to
+   * back under steady traffic — each flush finding the records that arrived during the last one — and
+   * at low rates that is one statement per request, which costs PostgreSQL far more CPU than the
+   * records themselves and takes it from the gateway's cores.
+   */
+  private async writeDue(): Promise<void> {
+    do await this.writeBatch();
+    while (this.buffer.count >= MAX_BATCH);
+    if (this.buffer.count > 0) this.schedule();
+  }
+
+  /** One batch of at most MAX_BATCH records, after any batch in flight. */
+  private async writeBatch(): Promise<void> {
     while (this.flushing) await this.flushing;
     const batch = this.buffer.take(MAX_BATCH);
     if (!batch) return;
@@ -140,7 +163,6 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy {
     } finally {
       this.flushing = null;
     }
-    if (this.buffer.count > 0) await this.flush();
   }
 
   /** A failed batch goes back in front, unless the backlog is already full: then it is the one dropped. */
@@ -176,7 +198,7 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy {
     const delay = Math.min(this.config.METERING_FLUSH_MS * 2 ** this.failures, 30_000);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flush().catch(() => this.schedule());
+      this.writeDue().catch(() => this.schedule());
     }, delay);
     this.timer.unref();
   }
