@@ -230,7 +230,12 @@ describe('the front door', () => {
     expect(stream.headers.get('transfer-encoding')?.[0]).toBe('chunked');
     const events = stream.body.split('\n\n').filter(Boolean);
     expect(events.at(-1)).toBe('data: [DONE]');
-    expect(events.length).toBeGreaterThan(3);
+    // The role, the text (short answers are held back whole by the output check, then released), [DONE].
+    const text = events
+      .slice(0, -1)
+      .map((event) => JSON.parse(event.slice('data: '.length)).choices[0]?.delta?.content ?? '')
+      .join('');
+    expect(text.length).toBeGreaterThan(0);
     socket.write(chatRequest());
     expectCompletion(await reader.next());
   });

@@ -102,6 +102,11 @@ describe('content policy in the gateway', () => {
     const { events } = await readSse(response);
     expect(events.at(-1)?.data).toBe('[DONE]');
     expect(streamedText(events)).toBe('Sure, call the desk on [REDACTED] or mail [REDACTED] to confirm.');
+    // While the guard holds text back, nothing is sent for it: no event with an empty delta.
+    const choices = events
+      .filter((event) => event.data !== '[DONE]')
+      .flatMap((event) => JSON.parse(event.data).choices as Array<{ delta: object; finish_reason: string | null }>);
+    expect(choices.filter((choice) => choice.finish_reason === null && isEmptyDelta(choice.delta))).toEqual([]);
   });
 
   it('ends a stream that turns graphic with an error event and no [DONE]', async () => {
@@ -178,3 +183,8 @@ describe('content policy in the gateway', () => {
     });
   });
 });
+
+/** A delta with no role, tool calls or text. */
+function isEmptyDelta(delta: { role?: string; content?: string | null; tool_calls?: unknown }): boolean {
+  return delta.role === undefined && delta.tool_calls === undefined && !delta.content;
+}

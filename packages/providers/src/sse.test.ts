@@ -28,6 +28,15 @@ describe('SseParser', () => {
     expect(parseAll([...STREAM])).toEqual(EXPECTED);
   });
 
+  it('gives the same events however an LF-only stream is split, and the same as its CRLF form', () => {
+    const lf =
+      ': keep-alive\nevent: delta\nid: 7\ndata: {"a":1}\n\ndata: line one\ndata: line two\n\nretry: 3000\ndata:no-space\n\n';
+    for (let cut = 1; cut < lf.length; cut++) expect(parseAll([lf.slice(0, cut), lf.slice(cut)])).toEqual(EXPECTED);
+    expect(parseAll([...lf])).toEqual(EXPECTED);
+    // A CR arriving in a later chunk than LF-only text still ends its line once.
+    expect(parseAll([lf.slice(0, 20), lf.slice(20).replaceAll('\n', '\r\n')])).toEqual(EXPECTED);
+  });
+
   it('does not dispatch events without data, and discards an event the stream ends in the middle of', () => {
     expect(parseAll(['event: ping\n\n', 'data:\n\n', 'data: complete\n\n', 'data: cut mid-'])).toEqual([
       { event: 'message', data: 'complete' },

@@ -35,6 +35,16 @@ export class SseParser {
 
     const events: SseEvent[] = [];
     let lineStart = 0;
+    if (this.buffer.indexOf('\r') === -1) {
+      // Lines end in LF alone, as nearly every server sends them: found by indexOf, not char by char.
+      for (let end = this.buffer.indexOf('\n'); end !== -1; end = this.buffer.indexOf('\n', lineStart)) {
+        const event = this.processLine(this.buffer.slice(lineStart, end));
+        if (event) events.push(event);
+        lineStart = end + 1;
+      }
+      this.buffer = this.buffer.slice(lineStart);
+      return events;
+    }
     for (let i = 0; i < this.buffer.length; i++) {
       const code = this.buffer.charCodeAt(i);
       if (code !== 10 && code !== 13) continue;

@@ -181,7 +181,9 @@ class Connection {
       json = await this.options.serve(exchange, head.authorization, body);
     } catch (exception) {
       if (exchange.streamed) {
-        // The stream owned the answer and could not finish it: nothing sensible can follow on this connection.
+        // The stream owned the answer and could not finish it: nothing sensible can follow on this
+        // connection. What it wrote this turn goes out first.
+        exchange.target?.flush();
         this.socket.destroy();
         return;
       }
@@ -375,6 +377,8 @@ class FrontDoorStream implements StreamTarget {
   /** The answer went out whole (its last chunk written), so the connection can carry another request. */
   complete = false;
   private fields = '';
+  /** Written this turn, not yet given to the socket. */
+  private queued = '';
 
   constructor(
     private readonly socket: Socket,
@@ -398,15 +402,33 @@ class FrontDoorStream implements StreamTarget {
   flushHeaders(): void {
     if (this.headersSent) return;
     this.headersSent = true;
-    this.socket.write(responseHead(this.status, this.fields, null, false, this.keepAliveMs));
+    this.queue(responseHead(this.status, this.fields, null, false, this.keepAliveMs));
   }
 
   write(chunk: string): boolean {
     if (this.writableEnded || this.socket.destroyed) return false;
     if (!this.headersSent) this.flushHeaders();
-    if (chunk.length === 0) return true;
-    return this.socket.write(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`);
+    if (chunk.length > 0) this.queue(`${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`);
+    return !this.socket.writableNeedDrain;
   }
+
+  /**
+   * What is written in one turn of the event loop (the head and first event, or several events an
+   * upstream sent in one packet) leaves in one write(2) at the end of the turn: not later than it
+   * would have, in fewer system calls and packets.
+   */
+  private queue(text: string): void {
+    if (this.queued === '') process.nextTick(this.flush);
+    this.queued += text;
+  }
+
+  /** Writes what this turn queued; also before the answer ends or the socket is destroyed. */
+  readonly flush = () => {
+    if (this.queued === '') return;
+    const text = this.queued;
+    this.queued = '';
+    if (!this.socket.destroyed) this.socket.write(text);
+  };
 
   end(chunk?: string): void {
     if (this.writableEnded) return;
@@ -419,7 +441,9 @@ class FrontDoorStream implements StreamTarget {
         responseHead(this.status, this.fields, Buffer.byteLength(body), false, this.keepAliveMs) + body,
       );
     } else {
-      this.socket.write(chunk ? `${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n0\r\n\r\n` : '0\r\n\r\n');
+      // The last chunk goes out now, with anything still queued: the connection's next answer follows it.
+      this.queue(chunk ? `${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n0\r\n\r\n` : '0\r\n\r\n');
+      this.flush();
     }
     this.complete = true;
   }

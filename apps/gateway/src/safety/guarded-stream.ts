@@ -36,17 +36,25 @@ export async function* guardChatStream(
       for (let next = stream.first; !next.done; next = await stream.iterator.next()) {
         const chunk = next.value;
         last = chunk;
-        const choices = chunk.choices.map((choice) => {
+        const choices: ChatCompletionChunk['choices'] = [];
+        for (const choice of chunk.choices) {
           const content = choice.delta.content;
-          if (!content && choice.finish_reason == null) return choice;
+          if (!content && choice.finish_reason == null) {
+            choices.push(choice);
+            continue;
+          }
           const guard = guardFor(choice.index);
           let text = content ? step(guard.push(content)) : '';
           if (choice.finish_reason != null) {
             text += step(guard.finish());
             guards.delete(choice.index);
           }
-          return { ...choice, delta: { ...choice.delta, content: text } };
-        });
+          // A delta whose text is all held back, with nothing else in it, is not sent at all: an empty
+          // event per upstream chunk would cost the client and the gateway a write each for nothing.
+          if (!text && choice.finish_reason == null && onlyContent(choice.delta)) continue;
+          choices.push({ ...choice, delta: { ...choice.delta, content: text } });
+        }
+        if (choices.length === 0 && chunk.choices.length > 0 && !chunk.usage) continue;
         yield { ...chunk, choices };
       }
     } catch (error) {
@@ -65,4 +73,10 @@ export async function* guardChatStream(
   } finally {
     await stream.iterator.return?.();
   }
+}
+
+/** True when a delta carries text and nothing else (no role, tool calls or refusal). */
+function onlyContent(delta: ChatCompletionChunk['choices'][number]['delta']): boolean {
+  for (const key in delta) if (key !== 'content' && delta[key as keyof typeof delta] !== undefined) return false;
+  return true;
 }
