@@ -191,11 +191,16 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const { name, target, pid } of targets) {
       if (only && !name.toLowerCase().includes(only.toLowerCase()) && !/^(direct|minimal|TCP)/.test(name)) continue;
+      // Every target is warmed at full load first, so its JIT has compiled the hot path before the
+      // concurrency-1 run: without it, the first seconds of a freshly started Node process, slow
+      // while V8 compiles, land in that run's tail.
+      await load(target(false), 50, WARMUP_SECONDS, 0);
       // The database that holds Synthwell's usage records is not the proxy under test. Pinned, it
       // stands in for a database on a host of its own: it runs on core 0, at idle priority, so it
       // neither takes the gateway's core nor delays the generator and upstream on theirs (its batch
       // inserts run for milliseconds at a time). Shared, it competes like everything else. Its CPU
-      // per request is reported with the rest.
+      // per request is reported with the rest. Its backends are found after the warm-up, which opened
+      // the connections the gateway writes usage on.
       const databasePids = name.startsWith('Synthwell') ? await database.pids() : [];
       for (const databasePid of databasePids) {
         pin(databasePid, layout === 'pinned' ? '0' : allCores);
@@ -206,10 +211,6 @@ async function main(): Promise<void> {
         ...(pid ? { gateway: pid } : {}),
         ...(databasePids.length > 0 ? { database: databasePids } : {}),
       };
-      // Every target is warmed at full load first, so its JIT has compiled the hot path before the
-      // concurrency-1 run: without it, the first seconds of a freshly started Node process, slow
-      // while V8 compiles, land in that run's tail.
-      await load(target(false), 50, WARMUP_SECONDS, 0);
       const c1 = await load(target(false), 1, SECONDS, 1, watch);
       const c50 = await load(target(false), 50, SECONDS, 1, watch);
       const ttft = await timeToFirstToken(target(true), TTFT_SAMPLES).catch((error: unknown) => {

@@ -28,15 +28,30 @@ function processCpuUs(pid: number): number | null {
   }
 }
 
-/** The CPU time of a group of processes (a database server's backends, say); null if any cannot be read. */
-function cpuTimeUs(pids: number | number[]): number | null {
-  let total = 0;
+/**
+ * CPU time spent between two readings by a group of processes (a database server's backends, say),
+ * counting those readable both times: one that exits in between (an idle pooled connection closed)
+ * takes its share with it, so the figure can only be low. Null when none could be read.
+ */
+function readCpu(pids: number | number[]): Map<number, number> {
+  const readings = new Map<number, number>();
   for (const pid of Array.isArray(pids) ? pids : [pids]) {
     const us = processCpuUs(pid);
-    if (us === null) return null;
-    total += us;
+    if (us !== null) readings.set(pid, us);
   }
-  return total;
+  return readings;
+}
+
+function cpuSpentUs(before: Map<number, number>, after: Map<number, number>): number | null {
+  let total = 0;
+  let read = false;
+  for (const [pid, us] of after) {
+    const earlier = before.get(pid);
+    if (earlier === undefined) continue;
+    total += us - earlier;
+    read = true;
+  }
+  return read ? total : null;
 }
 
 export interface Target {
@@ -199,7 +214,7 @@ export async function load(
       });
     });
   await run(warmupSeconds, false);
-  const cpuBefore = Object.fromEntries(Object.entries(watch).map(([name, pid]) => [name, cpuTimeUs(pid)]));
+  const cpuBefore = new Map(Object.entries(watch).map(([name, pids]) => [name, readCpu(pids)]));
   const clientBefore = process.cpuUsage();
   const started = performance.now();
   const { latencies, overheads, errors } = await run(seconds, true);
@@ -208,10 +223,9 @@ export async function load(
   const cpuUsPerRequest: Record<string, number> = {
     client: (clientCpu.user + clientCpu.system) / Math.max(1, latencies.length),
   };
-  for (const [name, pid] of Object.entries(watch)) {
-    const before = cpuBefore[name];
-    const after = cpuTimeUs(pid);
-    if (before != null && after != null) cpuUsPerRequest[name] = (after - before) / Math.max(1, latencies.length);
+  for (const [name, pids] of Object.entries(watch)) {
+    const spent = cpuSpentUs(cpuBefore.get(name) ?? new Map(), readCpu(pids));
+    if (spent !== null) cpuUsPerRequest[name] = spent / Math.max(1, latencies.length);
   }
   for (const connection of connections) connection.close();
   latencies.sort((a, b) => a - b);
