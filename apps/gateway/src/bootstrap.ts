@@ -94,6 +94,9 @@ export async function createGateway(config: GatewayConfig, options: { logger?: L
     ? new Redis(config.REDIS_URL, {
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
+        // Commands issued in one turn of the event loop (the limit checks of concurrent requests) go to
+        // Redis in one write and come back in one read.
+        enableAutoPipelining: true,
         // A backstop only: the limiter applies its own, load-tolerant 500 ms deadline (redis-limiter.ts).
         commandTimeout: 2_000,
         lazyConnect: false,
