@@ -7,7 +7,8 @@
  * Two layouts (BENCH_LAYOUT=shared|pinned|both, default both):
  * - shared: every process may run on every core, as the OS schedules them;
  * - pinned: the load generator and the upstream share core 0 and the proxy under test (Synthwell,
- *   Portkey, the minimal proxy, the TCP relay) has core 1 to itself, as when a gateway runs on hosts of its own.
+ *   Portkey, the minimal proxy, the TCP relay) has core 1 to itself, as when a gateway runs on hosts
+ *   of its own.
  *   Needs taskset (util-linux) and two cores; skipped otherwise.
  */
 import { fork, spawn } from 'node:child_process';
@@ -112,54 +113,26 @@ async function main(): Promise<void> {
       max_tokens: 16,
       ...(stream ? { stream: true } : {}),
     });
+  // The upstream and the proxies in front of it that pass the request through unchanged take the
+  // upstream's own model name and no key; the Synthwell gateways take the catalog's model and a key.
+  const passThrough = (port: number) => (stream: boolean) => ({
+    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    headers: { 'content-type': 'application/json' },
+    body: body(stream).replace('bench-model', 'bench-upstream'),
+  });
+  const synthwell = (port: number) => (stream: boolean) => ({
+    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: body(stream),
+  });
   const targets: Array<{ name: string; target: (stream: boolean) => Target; pid: number | null }> = [
-    {
-      name: 'direct to upstream',
-      pid: null,
-      target: (stream) => ({
-        url: `http://127.0.0.1:${upstreamPort}/v1/chat/completions`,
-        headers: { 'content-type': 'application/json' },
-        body: body(stream).replace('bench-model', 'bench-upstream'),
-      }),
-    },
-    {
-      name: 'TCP relay (no HTTP)',
-      pid: relay.pid,
-      target: (stream) => ({
-        url: `http://127.0.0.1:${relay.port}/v1/chat/completions`,
-        headers: { 'content-type': 'application/json' },
-        body: body(stream).replace('bench-model', 'bench-upstream'),
-      }),
-    },
-    {
-      name: 'minimal proxy (no features)',
-      pid: proxy.pid,
-      target: (stream) => ({
-        url: `http://127.0.0.1:${proxy.port}/v1/chat/completions`,
-        headers: { 'content-type': 'application/json' },
-        body: body(stream).replace('bench-model', 'bench-upstream'),
-      }),
-    },
-    {
-      name: 'Synthwell (in-process limits)',
-      pid: gatewayPid,
-      target: (stream) => ({
-        url: 'http://127.0.0.1:4901/v1/chat/completions',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: body(stream),
-      }),
-    },
+    { name: 'direct to upstream', pid: null, target: passThrough(upstreamPort) },
+    { name: 'TCP relay (no HTTP)', pid: relay.pid, target: passThrough(relay.port) },
+    { name: 'minimal proxy (no features)', pid: proxy.pid, target: passThrough(proxy.port) },
+    { name: 'Synthwell (in-process limits)', pid: gatewayPid, target: synthwell(4901) },
   ];
   if (redisUrl) {
-    targets.push({
-      name: 'Synthwell (Redis limits)',
-      pid: redisGatewayPid,
-      target: (stream) => ({
-        url: 'http://127.0.0.1:4902/v1/chat/completions',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: body(stream),
-      }),
-    });
+    targets.push({ name: 'Synthwell (Redis limits)', pid: redisGatewayPid, target: synthwell(4902) });
   }
   if (portkey) {
     targets.push({

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { ResponseParser } from '@synthwell/providers';
 
 export interface LoadResult {
   requests: number;
@@ -28,11 +29,7 @@ function processCpuUs(pid: number): number | null {
   }
 }
 
-/**
- * CPU time spent between two readings by a group of processes (a database server's backends, say),
- * counting those readable both times: one that exits in between (an idle pooled connection closed)
- * takes its share with it, so the figure can only be low. Null when none could be read.
- */
+/** The CPU time of each process of a group (a database server's backends, say) that can be read. */
 function readCpu(pids: number | number[]): Map<number, number> {
   const readings = new Map<number, number>();
   for (const pid of Array.isArray(pids) ? pids : [pids]) {
@@ -42,6 +39,11 @@ function readCpu(pids: number | number[]): Map<number, number> {
   return readings;
 }
 
+/**
+ * CPU time spent between two readings, counting the processes readable both times: one that exits in
+ * between (an idle pooled connection closed) takes its share with it, so the figure can only be low.
+ * Null when none could be read twice.
+ */
 function cpuSpentUs(before: Map<number, number>, after: Map<number, number>): number | null {
   let total = 0;
   let read = false;
@@ -67,14 +69,14 @@ function percentile(sorted: number[], p: number): number {
 
 /**
  * One keep-alive connection of the load generator, sending the same request again and again: the
- * request is formatted once, written in one piece, and the response read with a small parser that
- * knows just enough HTTP/1.1 (Content-Length or chunked framing, a few headers). A load generator
- * built on Node's http client costs about as much CPU per request as the proxies it measures, and on a
- * two-core machine that CPU is taken from them; this one costs a fraction of it.
+ * request is formatted once and written in one piece, and the answer read with the gateway's own
+ * HTTP/1.1 response parser (@synthwell/providers). A load generator built on Node's http client costs
+ * about as much CPU per request as the proxies it measures, and on a two-core machine that CPU is
+ * taken from them; this one costs a fraction of it.
  */
 class LoadConnection {
   private readonly socket: Socket;
-  private pending: Buffer | null = null;
+  private parser: ResponseParser | null = null;
   private started = 0;
   private onAnswer: ((answer: Answer) => void) | null = null;
 
@@ -86,16 +88,39 @@ class LoadConnection {
     this.socket.setNoDelay(true);
     this.socket.on('data', (data: Buffer) => this.received(data));
     this.socket.on('error', () => undefined);
-    this.socket.on('close', () => this.answer({ ms: this.elapsed(), ok: false, overhead: null }, false));
+    // A close ends an answer framed by the connection closing; any other answer it cuts short fails.
+    this.socket.on('close', () => {
+      if (this.parser) this.parser.closed();
+      else this.answer({ ms: this.elapsed(), ok: false, overhead: null }, false);
+    });
   }
 
   /** Sends the request; calls back once with the answer (ok false on any failure). */
   send(onAnswer: (answer: Answer) => void): void {
     this.onAnswer = onAnswer;
-    this.pending = null;
     this.started = performance.now();
-    if (this.socket.destroyed) this.answer({ ms: 0, ok: false, overhead: null }, false);
-    else this.socket.write(this.request);
+    if (this.socket.destroyed) {
+      this.answer({ ms: 0, ok: false, overhead: null }, false);
+      return;
+    }
+    let status = 0;
+    let overhead: string | undefined;
+    this.parser = new ResponseParser({
+      head: (head) => {
+        status = head.status;
+        overhead = head.headers['x-synthwell-overhead-ms'];
+      },
+      data: () => undefined,
+      end: () => {
+        const reusable = this.parser?.reusable ?? false;
+        this.answer(
+          { ms: this.elapsed(), ok: status === 200, overhead: overhead ? Number(overhead) : null },
+          !reusable,
+        );
+      },
+      error: () => this.answer({ ms: this.elapsed(), ok: false, overhead: null }, true),
+    });
+    this.socket.write(this.request);
   }
 
   close(): void {
@@ -111,32 +136,15 @@ class LoadConnection {
   }
 
   private received(data: Buffer): void {
-    const bytes = this.pending === null ? data : Buffer.concat([this.pending, data]);
-    const head = bytes.indexOf('\r\n\r\n');
-    if (head < 0) {
-      this.pending = bytes;
-      return;
-    }
-    const text = bytes.toString('latin1', 0, head);
-    const length = headerValue(text, 'content-length');
-    let end: number;
-    if (length !== null) end = head + 4 + Number(length);
-    else if (headerValue(text, 'transfer-encoding')?.toLowerCase() === 'chunked') end = chunkedEnd(bytes, head + 4);
-    else {
+    try {
+      this.parser?.feed(data);
+    } catch {
       this.answer({ ms: this.elapsed(), ok: false, overhead: null }, true);
-      return;
     }
-    if (end < 0 || bytes.length < end) {
-      this.pending = bytes;
-      return;
-    }
-    this.pending = null;
-    const overhead = headerValue(text, 'x-synthwell-overhead-ms');
-    const ok = text.startsWith('HTTP/1.1 200 ');
-    this.answer({ ms: this.elapsed(), ok, overhead: overhead === null ? null : Number(overhead) }, false);
   }
 
   private answer(answer: Answer, broken: boolean): void {
+    this.parser = null;
     if (broken) this.socket.destroy();
     const callback = this.onAnswer;
     this.onAnswer = null;
@@ -145,29 +153,6 @@ class LoadConnection {
 }
 
 type Answer = { ms: number; ok: boolean; overhead: number | null };
-
-/** A header's value in a response head (names compared without case); null when absent. */
-function headerValue(head: string, name: string): string | null {
-  const lower = head.toLowerCase();
-  const at = lower.indexOf(`\r\n${name}:`);
-  if (at < 0) return null;
-  const start = at + name.length + 3;
-  const end = lower.indexOf('\r\n', start);
-  return head.slice(start, end < 0 ? head.length : end).trim();
-}
-
-/** Where a chunked body that starts at `from` ends, or -1 if it has not all arrived (no trailers expected). */
-function chunkedEnd(bytes: Buffer, from: number): number {
-  let at = from;
-  for (;;) {
-    const lineEnd = bytes.indexOf('\r\n', at);
-    if (lineEnd < 0) return -1;
-    const size = Number.parseInt(bytes.toString('latin1', at, lineEnd), 16);
-    if (size === 0) return lineEnd + 4 <= bytes.length ? lineEnd + 4 : -1;
-    at = lineEnd + 2 + size + 2;
-    if (at > bytes.length) return -1;
-  }
-}
 
 function requestBytes(target: Target, url: URL): Buffer {
   const headers = Object.entries({ ...target.headers, 'content-length': String(Buffer.byteLength(target.body)) })

@@ -6,6 +6,7 @@ export {
   type ProvidersConfig,
   parseProvidersFromEnv,
 } from './config.js';
+export { type Http1Head, type Http1Listener, Http1ParseError, ResponseParser } from './http/http1.js';
 export { createLocalProvider, LOCAL_MODELS, type LocalProvider, type LocalProviderOptions } from './local/adapter.js';
 export {
   type BrownOptions,

@@ -49,6 +49,15 @@ describe('the usage ledger', () => {
     createdAt: new Date('2026-11-26T10:00:00Z'),
     ...overrides,
   });
+  /** A ledger on fake timers whose batch statements are counted (and still run). */
+  const withCountedWrites = (instance: string) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const counted = ledger(instance);
+    const writes = vi.spyOn(counted as unknown as { write(json: Buffer): Promise<void> }, 'write');
+    return { ledger: counted, writes };
+  };
+  /** Lets every callback the settled promises queued run: one turn of the event loop, not a delay. */
+  const callbacksRun = () => new Promise((settled) => setImmediate(settled));
   const daily = (model: string) => database.db.usageDaily.findFirst({ where: { userId, model } });
 
   it('writes batches once each: events by request id, rollups by the newly inserted events only', async () => {
@@ -97,10 +106,9 @@ describe('the usage ledger', () => {
     expect(await database.db.usageEvent.count({ where: { model: 'ghost-model' } })).toBe(1);
     await live.onModuleDestroy();
   });
+
   it('writes what arrives during a batch on the next tick of the timer, not straight after it', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const steady = ledger('d');
-    const writes = vi.spyOn(steady as unknown as { write(json: Buffer): Promise<void> }, 'write');
+    const { ledger: steady, writes } = withCountedWrites('d');
     steady.record(record({ model: 'steady-model' }));
     vi.advanceTimersByTime(10_000);
     expect(writes).toHaveBeenCalledTimes(1);
@@ -108,7 +116,7 @@ describe('the usage ledger', () => {
     steady.record(record({ model: 'steady-model' }));
     steady.record(record({ model: 'steady-model' }));
     await writes.mock.results[0]?.value;
-    await new Promise((settled) => setImmediate(settled));
+    await callbacksRun();
     // Under steady traffic, writing again at once would mean one statement per request or so.
     expect(writes).toHaveBeenCalledTimes(1);
     expect(steady.pending).toBe(2);
@@ -120,17 +128,15 @@ describe('the usage ledger', () => {
   });
 
   it('writes at once, batch after batch, while whole batches are waiting', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const busy = ledger('e');
-    const writes = vi.spyOn(busy as unknown as { write(json: Buffer): Promise<void> }, 'write');
+    const { ledger: busy, writes } = withCountedWrites('e');
     for (let i = 0; i < 2_500; i++) busy.record(record({ model: 'busy-model' }));
     // The 1,000th record started a batch; the second whole batch follows it without the timer.
     expect(writes).toHaveBeenCalledTimes(1);
     await writes.mock.results[0]?.value;
-    await new Promise((settled) => setImmediate(settled));
+    await callbacksRun();
     expect(writes).toHaveBeenCalledTimes(2);
     await writes.mock.results[1]?.value;
-    await new Promise((settled) => setImmediate(settled));
+    await callbacksRun();
     expect(writes).toHaveBeenCalledTimes(2);
     expect(busy.pending).toBe(500);
     vi.advanceTimersByTime(10_000);

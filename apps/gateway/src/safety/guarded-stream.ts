@@ -75,7 +75,7 @@ export async function* guardChatStream(
   }
 }
 
-/** True when a delta carries text and nothing else (no role, tool calls or refusal). */
+/** True when a delta carries text and nothing else (no role or tool calls). */
 function onlyContent(delta: ChatCompletionChunk['choices'][number]['delta']): boolean {
   for (const key in delta) if (key !== 'content' && delta[key as keyof typeof delta] !== undefined) return false;
   return true;
