@@ -30,7 +30,7 @@ function processCpuUs(pid: number): number | null {
 }
 
 /** The CPU time of each process of a group (a database server's backends, say) that can be read. */
-function readCpu(pids: number | number[]): Map<number, number> {
+export function readCpu(pids: number | number[]): Map<number, number> {
   const readings = new Map<number, number>();
   for (const pid of Array.isArray(pids) ? pids : [pids]) {
     const us = processCpuUs(pid);
@@ -44,7 +44,7 @@ function readCpu(pids: number | number[]): Map<number, number> {
  * between (an idle pooled connection closed) takes its share with it, so the figure can only be low.
  * Null when none could be read twice.
  */
-function cpuSpentUs(before: Map<number, number>, after: Map<number, number>): number | null {
+export function cpuSpentUs(before: Map<number, number>, after: Map<number, number>): number | null {
   let total = 0;
   let read = false;
   for (const [pid, us] of after) {

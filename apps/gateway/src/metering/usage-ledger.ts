@@ -207,7 +207,9 @@ export class UsageLedger implements OnModuleInit, OnModuleDestroy {
    * One statement per batch, straight through the driver: the records go as one JSON array (rather
    * than an array per column), sent as the bytes already held (a Buffer parameter travels in binary
    * format, which for text is the UTF-8 itself), and Prisma's per-statement work, about two thirds of
-   * a batch's CPU, is skipped.
+   * a batch's CPU, is skipped. The array is read as `json`, not `jsonb`: each record is read once, so
+   * building a binary document first only adds work (about a third of the database's CPU per record;
+   * docs/benchmarks.md, Usage ledger).
    */
   private async write(json: Buffer): Promise<void> {
     await this.sql.query(USAGE_BATCH_SQL, [json]);
@@ -219,7 +221,7 @@ const USAGE_BATCH_SQL = `
     SELECT "requestId" AS request_id, "userId" AS user_id, "apiKeyId" AS api_key_id, feature, model, provider,
            "promptTokens" AS prompt_tokens, "completionTokens" AS completion_tokens, images, records,
            "latencyMs" AS latency_ms, status, outcome, "createdAt" AS created_at
-    FROM jsonb_to_recordset($1::text::jsonb) AS t(
+    FROM json_to_recordset($1::text::json) AS t(
       "requestId" text, "userId" text, "apiKeyId" text, feature text, model text, provider text,
       "promptTokens" int, "completionTokens" int, images int, records int, "latencyMs" int, status int,
       outcome text, "createdAt" timestamptz)
