@@ -10,6 +10,9 @@
  *   Portkey, the minimal proxy, the TCP relay) has core 1 to itself, as when a gateway runs on hosts
  *   of its own.
  *   Needs taskset (util-linux) and two cores; skipped otherwise.
+ *
+ * Each point runs BENCH_ROUNDS times (5), BENCH_SECONDS each (3), the targets in turn; comparisons
+ * with direct calls and with Portkey are made within each round and their median reported.
  */
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -33,14 +36,48 @@ import {
 } from './setup.js';
 
 const require = createRequire(import.meta.url);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const TTFT_SAMPLES = Number(process.env.BENCH_TTFT_SAMPLES ?? 200);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 
 type Layout = 'shared' | 'pinned';
 
-/** One target's figures in one layout. */
-type Row = { name: string; c1: LoadResult; c50: LoadResult; ttft: { p50: number; p99: number } };
+/** One target's two points in one round. */
+type Round = { c1: LoadResult; c50: LoadResult };
+
+/** One target's figures in one layout: every round, and each figure's median over the rounds. */
+type Row = { name: string; rounds: Round[]; c1: LoadResult; c50: LoadResult; ttft: { p50: number; p99: number } };
+
+function median(values: number[]): number {
+  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = sorted.length / 2;
+  return Number.isInteger(middle)
+    ? ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
+    : (sorted[Math.floor(middle)] as number);
+}
+
+/** Each figure of a point, the median of its rounds (errors are summed). */
+function medianResult(results: LoadResult[]): LoadResult {
+  const of = (pick: (result: LoadResult) => number | null) =>
+    median(results.map(pick).filter((value): value is number => value !== null));
+  const processes = new Set(results.flatMap((result) => Object.keys(result.cpuUsPerRequest)));
+  const orNull = (value: number) => (Number.isNaN(value) ? null : value);
+  return {
+    requests: results.reduce((sum, result) => sum + result.requests, 0),
+    seconds: results.reduce((sum, result) => sum + result.seconds, 0),
+    rps: of((result) => result.rps),
+    p50: of((result) => result.p50),
+    p99: of((result) => result.p99),
+    errors: results.reduce((sum, result) => sum + result.errors, 0),
+    overheadP50: orNull(of((result) => result.overheadP50)),
+    overheadP99: orNull(of((result) => result.overheadP99)),
+    cpuUsPerRequest: Object.fromEntries(
+      [...processes].map((name) => [name, of((result) => result.cpuUsPerRequest[name] ?? null)]),
+    ),
+  };
+}
 
 function layouts(): Layout[] {
   const wanted = process.env.BENCH_LAYOUT ?? 'both';
@@ -161,36 +198,61 @@ async function main(): Promise<void> {
     pin(upstream.pid, layout === 'pinned' ? '0' : allCores);
     for (const pid of proxies) pin(pid, layout === 'pinned' ? '1' : allCores);
     console.log(`\nlayout: ${layout}`);
-    const rows: Row[] = [];
-    for (const { name, target, pid } of targets) {
-      if (only && !name.toLowerCase().includes(only.toLowerCase()) && !/^(direct|minimal|TCP)/.test(name)) continue;
-      // Every target is warmed at full load first, so its JIT has compiled the hot path before the
-      // concurrency-1 run: without it, the first seconds of a freshly started Node process, slow
-      // while V8 compiles, land in that run's tail.
-      await load(target(false), 50, WARMUP_SECONDS, 0);
-      // The database that holds Synthwell's usage records is not the proxy under test. Pinned, it
-      // stands in for a database on a host of its own: it runs on core 0, at idle priority, so it
-      // neither takes the gateway's core nor delays the generator and upstream on theirs (its batch
-      // inserts run for milliseconds at a time). Shared, it competes like everything else. Its CPU
-      // per request is reported with the rest. Its backends are found after the warm-up, which opened
-      // the connections the gateway writes usage on.
-      const databasePids = name.startsWith('Synthwell') ? await database.pids() : [];
-      for (const databasePid of databasePids) {
-        pin(databasePid, layout === 'pinned' ? '0' : allCores);
-        idlePriority(databasePid, layout === 'pinned');
+    const chosen = targets.filter(
+      ({ name }) => !only || name.toLowerCase().includes(only.toLowerCase()) || /^(direct|minimal|TCP)/.test(name),
+    );
+    // Every target is warmed at full load first, so its JIT has compiled the hot path before the
+    // concurrency-1 run: without it, the first seconds of a freshly started Node process, slow
+    // while V8 compiles, land in that run's tail.
+    for (const { target } of chosen) await load(target(false), 50, WARMUP_SECONDS, 0);
+    // The database that holds Synthwell's usage records is not the proxy under test. Pinned, it
+    // stands in for a database on a host of its own: it runs on core 0, at idle priority, so it
+    // neither takes the gateway's core nor delays the generator and upstream on theirs (its batch
+    // inserts run for milliseconds at a time). Shared, it competes like everything else. Its CPU
+    // per request is reported with the Synthwell rows. Its backends are found after the warm-up,
+    // which opened the connections the gateways write usage on.
+    const databasePids = await database.pids();
+    for (const databasePid of databasePids) {
+      pin(databasePid, layout === 'pinned' ? '0' : allCores);
+      idlePriority(databasePid, layout === 'pinned');
+    }
+    // Rounds, every target once per round and the order reversed every other round: this machine's
+    // speed drifts by a third or more within minutes, and a ratio of two points taken minutes apart
+    // would measure the drift. Ratios and differences are taken within a round; medians are reported.
+    const rounds = new Map<string, Array<Partial<Round>>>(
+      chosen.map(({ name }) => [name, Array.from({ length: ROUNDS }, () => ({}))]),
+    );
+    for (let round = 0; round < ROUNDS; round++) {
+      // Concurrency 50 for every target, then concurrency 1: the points compared are seconds apart.
+      for (const concurrency of [50, 1] as const) {
+        for (const { name, target, pid } of round % 2 === 0 ? chosen : [...chosen].reverse()) {
+          const watch = {
+            upstream: upstream.pid,
+            ...(pid ? { gateway: pid } : {}),
+            ...(name.startsWith('Synthwell') && databasePids.length > 0 ? { database: databasePids } : {}),
+          };
+          const result = await load(target(false), concurrency, SECONDS, 1, watch);
+          const slot = rounds.get(name)?.[round];
+          if (slot) slot[concurrency === 50 ? 'c50' : 'c1'] = result;
+        }
       }
-      const watch = {
-        upstream: upstream.pid,
-        ...(pid ? { gateway: pid } : {}),
-        ...(databasePids.length > 0 ? { database: databasePids } : {}),
-      };
-      const c1 = await load(target(false), 1, SECONDS, 1, watch);
-      const c50 = await load(target(false), 50, SECONDS, 1, watch);
+    }
+    const rows: Row[] = [];
+    for (const { name, target } of chosen) {
+      const measured = (rounds.get(name) ?? []).filter((round): round is Round => !!round.c1 && !!round.c50);
       const ttft = await timeToFirstToken(target(true), TTFT_SAMPLES).catch((error: unknown) => {
         console.log(`${name}: streaming failed (${error instanceof Error ? error.message.slice(0, 120) : error})`);
         return { p50: Number.NaN, p99: Number.NaN };
       });
-      rows.push({ name, c1, c50, ttft });
+      const row: Row = {
+        name,
+        rounds: measured,
+        c1: medianResult(measured.map((round) => round.c1)),
+        c50: medianResult(measured.map((round) => round.c50)),
+        ttft,
+      };
+      rows.push(row);
+      const { c1, c50 } = row;
       console.log(
         `${name}: c1 ${c1.rps.toFixed(0)} req/s p50 ${fmt(c1.p50)} p99 ${fmt(c1.p99)} ms (own overhead p50 ${fmt(c1.overheadP50, 3)} p99 ${fmt(c1.overheadP99, 3)}); c50 ${c50.rps.toFixed(0)} req/s p99 ${fmt(c50.p99)} ms (errors ${c1.errors + c50.errors}); TTFT p50 ${fmt(ttft.p50)} ms; CPU µs/request at c50: ${cpuSummary(c50)}`,
       );
@@ -199,7 +261,7 @@ async function main(): Promise<void> {
   }
 
   const table = [
-    `Run ${startedAt.toISOString()} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${SECONDS} s per point after 1 s warm-up (and ${WARMUP_SECONDS} s at concurrency 50 before each target's first point), database ${database.embedded ? 'embedded PGlite' : 'PostgreSQL'}.`,
+    `Run ${startedAt.toISOString()} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${ROUNDS} rounds of ${SECONDS} s per point after 1 s warm-up, targets taken in turn and in reverse every other round (after ${WARMUP_SECONDS} s at concurrency 50 for each target); the table gives each figure’s median over the rounds; database ${database.embedded ? 'embedded PGlite' : 'PostgreSQL'}.`,
     '',
     ...sections,
   ].join('\n');
@@ -219,6 +281,23 @@ async function main(): Promise<void> {
   await database.drop();
   for (const child of children) child.kill('SIGTERM');
   process.exit(0);
+}
+
+/**
+ * `compare` of `row` against `base` in each round (both measured within the same round, minutes
+ * closer together than the whole run), and its median.
+ */
+function perRound(row: Row, base: Row, compare: (it: Round, base: Round) => number): number[] {
+  return row.rounds.flatMap((round, index) => {
+    const other = base.rounds[index];
+    return other ? [compare(round, other)] : [];
+  });
+}
+
+/** "36% (34 / 36 / 39%)": the median of per-round figures and each round's. */
+function said(values: number[], digits: number, unit: string): string {
+  const each = values.map((value) => value.toFixed(digits)).join(' / ');
+  return `${median(values).toFixed(digits)}${unit} (${each}${unit})`;
 }
 
 /** One layout's table and the figures the gateway issue names. */
@@ -246,18 +325,28 @@ function report(layout: Layout, rows: Row[]): string {
     ['a proxy with no features at all', rows.find((row) => row.name.startsWith('minimal'))],
     ['the TCP relay, which does not even parse HTTP,', rows.find((row) => row.name.startsWith('TCP'))],
   ] as const;
+  const addedP99 = (row: Row) => perRound(row, direct, (it, base) => it.c1.p99 - base.c1.p99);
+  const percentOfDirect = (row: Row) => perRound(row, direct, (it, base) => (100 * it.c50.rps) / base.c50.rps);
+  const timesPortkey = (row: Row) =>
+    portkeyRow ? perRound(row, portkeyRow, (it, base) => it.c50.rps / base.c50.rps) : null;
+  const throughput = (row: Row) => {
+    const portkey = timesPortkey(row);
+    return `${said(percentOfDirect(row), 0, '%')} of direct${portkey ? ` and ${said(portkey, 1, '×')} Portkey's` : ''}`;
+  };
   if (synthwell) {
+    const portkey = timesPortkey(synthwell);
     lines.push(
-      `- Synthwell adds ${fmt(synthwell.c1.p99 - direct.c1.p99)} ms at p99 and ${fmt(synthwell.c1.p50 - direct.c1.p50)} ms at p50 at concurrency 1 (target ≤ 1 ms p99).`,
-      `- Throughput at concurrency 50 is ${((100 * synthwell.c50.rps) / direct.c50.rps).toFixed(0)}% of direct (target ≥ 40%)${portkeyRow ? ` and ${(synthwell.c50.rps / portkeyRow.c50.rps).toFixed(1)}× Portkey's (target ≥ 10×)` : ''}.`,
+      `- Synthwell adds ${said(addedP99(synthwell), 2, ' ms')} at p99 and ${fmt(synthwell.c1.p50 - direct.c1.p50)} ms at p50 at concurrency 1 (target ≤ 1 ms p99).`,
+      `- Throughput at concurrency 50 is ${said(percentOfDirect(synthwell), 0, '%')} of direct (target ≥ 40%)${portkey ? ` and ${said(portkey, 1, '×')} Portkey's (target ≥ 10×)` : ''}.`,
       `- Time to first token: +${fmt(synthwell.ttft.p50 - direct.ttft.p50)} ms at p50 over direct (target ≤ 2 ms).`,
     );
     for (const [what, floor] of floors) {
       if (!floor) continue;
       lines.push(
-        `- For scale, ${what} adds ${fmt(floor.c1.p99 - direct.c1.p99)} ms at p99 at concurrency 1 and reaches ${((100 * floor.c50.rps) / direct.c50.rps).toFixed(0)}% of direct at concurrency 50${portkeyRow ? ` (${(floor.c50.rps / portkeyRow.c50.rps).toFixed(1)}× Portkey's)` : ''}.`,
+        `- For scale, ${what} adds ${said(addedP99(floor), 2, ' ms')} at p99 at concurrency 1 and reaches ${throughput(floor)} at concurrency 50.`,
       );
     }
+    lines.push('- Figures against a target are medians of per-round comparisons; each round’s is in brackets.');
   }
   lines.push('');
   return lines.join('\n');
