@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryLimiter } from './memory-limiter.js';
 import { RedisLimiter } from './redis-limiter.js';
 import type { Limiter, LimitSpec } from './types.js';
@@ -85,6 +85,28 @@ function limiterSuite(name: string, make: () => Limiter) {
       expect(state?.remaining).toBe(300);
     });
 
+    it('applies every settlement of requests that finish together', async () => {
+      const tokens: LimitSpec = {
+        kind: 'rate',
+        name: 'tokens',
+        key: key('tpm-together'),
+        limit: 1000,
+        periodMs: MINUTE,
+        cost: 200,
+      };
+      for (let i = 0; i < 5; i++) expect((await limiter.admit([tokens], T0)).allowed).toBe(true);
+      // Five requests reserved 200 tokens each and used 50, 120, 200, 10 and 260.
+      await Promise.all([-150, -80, 0, -190, 60].map((delta) => limiter.adjust(tokens, delta, T0)));
+      const [state] = await limiter.peek([tokens], T0);
+      expect(state?.remaining).toBe(1000 - 640);
+      const daily = quota(key('q:together'), 10, 4);
+      expect((await limiter.admit([daily], T0)).allowed).toBe(true);
+      expect((await limiter.admit([daily], T0)).allowed).toBe(true);
+      await Promise.all([limiter.adjust(daily, -4, T0), limiter.adjust(daily, -3, T0)]);
+      const [standing] = await limiter.peek([daily], T0);
+      expect(standing?.remaining).toBe(10 - 1);
+    });
+
     it('resets daily quotas at midnight UTC (new day, new key)', async () => {
       const today = quota(key('q:today'), 1);
       expect((await limiter.admit([today], T0)).allowed).toBe(true);
@@ -144,6 +166,28 @@ describe.runIf(redisUrl)('Redis back end', () => {
     );
     expect(decisions.filter((decision) => decision.allowed)).toHaveLength(100);
     expect(replicas.some((replica) => replica.isDegraded)).toBe(false);
+  });
+
+  it('sends the settlements of one turn of the event loop as one call per limit', async () => {
+    const limiter = new RedisLimiter(shared, pino({ level: 'silent' }));
+    const calls = vi.spyOn(shared as unknown as { swAdjust(...args: unknown[]): Promise<number> }, 'swAdjust');
+    try {
+      const suffix = randomBytes(4).toString('hex');
+      const tokens = rate(`tpm${suffix}`, 1000, 100);
+      const daily = quota(`q${suffix}`, 100);
+      for (let i = 0; i < 8; i++) await limiter.admit([tokens, daily], T0);
+      await Promise.all([
+        ...Array.from({ length: 8 }, () => limiter.adjust(tokens, -50, T0)),
+        limiter.adjust(daily, -1, T0),
+        limiter.adjust(daily, -2, T0),
+      ]);
+      expect(calls).toHaveBeenCalledTimes(2);
+      const [tokenState, dailyState] = await limiter.peek([tokens, daily], T0);
+      expect(tokenState?.remaining).toBe(1000 - 8 * 50);
+      expect(dailyState?.remaining).toBe(100 - 8 + 3);
+    } finally {
+      calls.mockRestore();
+    }
   });
 
   it('fails open into a per-replica allowance while Redis is unreachable, and recovers', async () => {

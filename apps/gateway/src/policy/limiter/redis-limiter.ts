@@ -110,6 +110,15 @@ return 1
 
 type AdmitReply = number[];
 
+interface PendingAdjustment {
+  spec: LimitSpec;
+  now: number | undefined;
+  delta: number;
+  done: Promise<void>;
+  applied: () => void;
+  failed: (error: unknown) => void;
+}
+
 function argv(specs: readonly LimitSpec[], now: number | undefined): (string | number)[] {
   const args: (string | number)[] = [now ?? -1];
   for (const spec of specs) {
@@ -130,6 +139,8 @@ export class RedisLimiter implements Limiter {
   private readonly fallback = new MemoryLimiter();
   private readonly hearing = new Hearing();
   private degraded = false;
+  /** Adjustments made this turn of the event loop, summed per limit (and clock, when one is given). */
+  private adjustments = new Map<string, PendingAdjustment>();
 
   constructor(
     private readonly redis: Redis,
@@ -179,7 +190,39 @@ export class RedisLimiter implements Limiter {
     }
   }
 
-  async adjust(spec: LimitSpec, delta: number, now?: number): Promise<void> {
+  /**
+   * Adjustments are summed per limit over one turn of the event loop and sent as one script call at
+   * its end: at concurrency every request that finishes settles its tokens, and the requests of one
+   * account that finish together cost Redis one call, not one each. The promise resolves once the
+   * sum is applied (in Redis, or in the local allowance while Redis is unreachable).
+   */
+  adjust(spec: LimitSpec, delta: number, now?: number): Promise<void> {
+    if (delta === 0) return Promise.resolve();
+    const id = now === undefined ? spec.key : `${spec.key}@${now}`;
+    let pending = this.adjustments.get(id);
+    if (!pending) {
+      if (this.adjustments.size === 0) setImmediate(this.sendAdjustments);
+      let applied = () => {};
+      let failed: (error: unknown) => void = () => {};
+      const done = new Promise<void>((resolve, reject) => {
+        applied = resolve;
+        failed = reject;
+      });
+      pending = { spec, now, delta: 0, done, applied, failed };
+      this.adjustments.set(id, pending);
+    }
+    pending.delta += delta;
+    return pending.done;
+  }
+
+  private readonly sendAdjustments = () => {
+    const batch = this.adjustments;
+    this.adjustments = new Map();
+    for (const { spec, now, delta, applied, failed } of batch.values())
+      this.apply(spec, delta, now).then(applied, failed);
+  };
+
+  private async apply(spec: LimitSpec, delta: number, now: number | undefined): Promise<void> {
     if (delta === 0) return;
     try {
       await untilSilent(
@@ -211,6 +254,10 @@ export class RedisLimiter implements Limiter {
   }
 
   async close(): Promise<void> {
+    // What this turn adjusted still goes out, ahead of the connection closing.
+    const pending = [...this.adjustments.values()].map((adjustment) => adjustment.done.catch(() => undefined));
+    this.sendAdjustments();
+    await Promise.all(pending);
     await this.fallback.close();
   }
 
