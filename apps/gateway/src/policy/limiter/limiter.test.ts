@@ -18,6 +18,9 @@ const T0 = MIDNIGHT - DAY / 2;
 function rate(key: string, limit: number, cost = 1): LimitSpec {
   return { kind: 'rate', name: 'requests', key, limit, periodMs: MINUTE, cost };
 }
+function tokenRate(key: string, limit: number, cost: number): LimitSpec {
+  return { kind: 'rate', name: 'tokens', key, limit, periodMs: MINUTE, cost };
+}
 function quota(key: string, limit: number, cost = 1): LimitSpec {
   return { kind: 'quota', name: 'chat_daily', key, limit, resetAt: MIDNIGHT, cost };
 }
@@ -69,14 +72,7 @@ function limiterSuite(name: string, make: () => Limiter) {
     });
 
     it('charges costs above one and settles reservations both ways', async () => {
-      const tokens: LimitSpec = {
-        kind: 'rate',
-        name: 'tokens',
-        key: key('tpm'),
-        limit: 1000,
-        periodMs: MINUTE,
-        cost: 600,
-      };
+      const tokens = tokenRate(key('tpm'), 1000, 600);
       expect((await limiter.admit([tokens], T0)).allowed).toBe(true);
       expect((await limiter.admit([tokens], T0)).allowed).toBe(false);
       await limiter.adjust(tokens, -500, T0); // only 100 of the 600 reserved were used
@@ -86,14 +82,7 @@ function limiterSuite(name: string, make: () => Limiter) {
     });
 
     it('applies every settlement of requests that finish together', async () => {
-      const tokens: LimitSpec = {
-        kind: 'rate',
-        name: 'tokens',
-        key: key('tpm-together'),
-        limit: 1000,
-        periodMs: MINUTE,
-        cost: 200,
-      };
+      const tokens = tokenRate(key('tpm-together'), 1000, 200);
       for (let i = 0; i < 5; i++) expect((await limiter.admit([tokens], T0)).allowed).toBe(true);
       // Five requests reserved 200 tokens each and used 50, 120, 200, 10 and 260.
       await Promise.all([-150, -80, 0, -190, 60].map((delta) => limiter.adjust(tokens, delta, T0)));
@@ -173,7 +162,7 @@ describe.runIf(redisUrl)('Redis back end', () => {
     const calls = vi.spyOn(shared as unknown as { swAdjust(...args: unknown[]): Promise<number> }, 'swAdjust');
     try {
       const suffix = randomBytes(4).toString('hex');
-      const tokens = rate(`tpm${suffix}`, 1000, 100);
+      const tokens = tokenRate(`tpm${suffix}`, 1000, 100);
       const daily = quota(`q${suffix}`, 100);
       for (let i = 0; i < 8; i++) await limiter.admit([tokens, daily], T0);
       await Promise.all([
