@@ -209,13 +209,17 @@ async function main(): Promise<void> {
     // stands in for a database on a host of its own: it runs on core 0, at idle priority, so it
     // neither takes the gateway's core nor delays the generator and upstream on theirs (its batch
     // inserts run for milliseconds at a time). Shared, it competes like everything else. Its CPU
-    // per request is reported with the Synthwell rows. Its backends are found after the warm-up,
-    // which opened the connections the gateways write usage on.
-    const databasePids = await database.pids();
-    for (const databasePid of databasePids) {
-      pin(databasePid, layout === 'pinned' ? '0' : allCores);
-      idlePriority(databasePid, layout === 'pinned');
-    }
+    // per request is reported with the Synthwell rows. Its backends are looked up after each point's
+    // warm-up: a gateway idle for more than ten seconds between its points has its pooled connection
+    // closed, and the backend of the next one is a new process, placed like the server's others.
+    const placedDatabase = async () => {
+      const pids = await database.pids();
+      for (const databasePid of pids) {
+        pin(databasePid, layout === 'pinned' ? '0' : allCores);
+        idlePriority(databasePid, layout === 'pinned');
+      }
+      return pids;
+    };
     // Rounds, every target once per round and the order reversed every other round: this machine's
     // speed drifts by a third or more within minutes, and a ratio of two points taken minutes apart
     // would measure the drift. Ratios and differences are taken within a round; medians are reported.
@@ -229,7 +233,7 @@ async function main(): Promise<void> {
           const watch = {
             upstream: upstream.pid,
             ...(pid ? { gateway: pid } : {}),
-            ...(name.startsWith('Synthwell') && databasePids.length > 0 ? { database: databasePids } : {}),
+            ...(name.startsWith('Synthwell') ? { database: placedDatabase } : {}),
           };
           const result = await load(target(false), concurrency, SECONDS, 1, watch);
           const slot = rounds.get(name)?.[round];

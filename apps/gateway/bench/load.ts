@@ -161,13 +161,19 @@ function requestBytes(target: Target, url: URL): Buffer {
   return Buffer.from(`POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\n${headers}\r\n${target.body}`);
 }
 
+/**
+ * A process, a group of them, or a lookup run after the warm-up (a pool may have closed an idle
+ * connection and opened another, whose server process is new).
+ */
+export type Watched = number | number[] | (() => Promise<number[]>);
+
 /** A closed loop of `concurrency` clients for `seconds` (after a warm-up), timed with hrtime. */
 export async function load(
   target: Target,
   concurrency: number,
   seconds: number,
   warmupSeconds = 1,
-  watch: Record<string, number | number[]> = {},
+  watch: Record<string, Watched> = {},
 ): Promise<LoadResult> {
   const url = new URL(target.url);
   const request = requestBytes(target, url);
@@ -199,7 +205,12 @@ export async function load(
       });
     });
   await run(warmupSeconds, false);
-  const cpuBefore = new Map(Object.entries(watch).map(([name, pids]) => [name, readCpu(pids)]));
+  const watched = await Promise.all(
+    Object.entries(watch).map(
+      async ([name, pids]) => [name, typeof pids === 'function' ? await pids() : pids] as const,
+    ),
+  );
+  const cpuBefore = new Map(watched.map(([name, pids]) => [name, readCpu(pids)]));
   const clientBefore = process.cpuUsage();
   const started = performance.now();
   const { latencies, overheads, errors } = await run(seconds, true);
@@ -208,7 +219,7 @@ export async function load(
   const cpuUsPerRequest: Record<string, number> = {
     client: (clientCpu.user + clientCpu.system) / Math.max(1, latencies.length),
   };
-  for (const [name, pids] of Object.entries(watch)) {
+  for (const [name, pids] of watched) {
     const spent = cpuSpentUs(cpuBefore.get(name) ?? new Map(), readCpu(pids));
     if (spent !== null) cpuUsPerRequest[name] = spent / Math.max(1, latencies.length);
   }
