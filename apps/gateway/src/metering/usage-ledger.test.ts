@@ -129,8 +129,8 @@ describe('the usage ledger', () => {
 
   it('writes at once, batch after batch, while whole batches are waiting', async () => {
     const { ledger: busy, writes } = withCountedWrites('e');
-    for (let i = 0; i < 2_500; i++) busy.record(record({ model: 'busy-model' }));
-    // The 1,000th record started a batch; the second whole batch follows it without the timer.
+    for (let i = 0; i < 12_500; i++) busy.record(record({ model: 'busy-model' }));
+    // The 5,000th record started a batch; the second whole batch follows it without the timer.
     expect(writes).toHaveBeenCalledTimes(1);
     await writes.mock.results[0]?.value;
     await callbacksRun();
@@ -138,11 +138,11 @@ describe('the usage ledger', () => {
     await writes.mock.results[1]?.value;
     await callbacksRun();
     expect(writes).toHaveBeenCalledTimes(2);
-    expect(busy.pending).toBe(500);
+    expect(busy.pending).toBe(2_500);
     vi.advanceTimersByTime(10_000);
     await busy.flush();
     expect(writes).toHaveBeenCalledTimes(3);
-    expect(await database.db.usageEvent.count({ where: { model: 'busy-model' } })).toBe(2_500);
+    expect(await database.db.usageEvent.count({ where: { model: 'busy-model' } })).toBe(12_500);
     await busy.onModuleDestroy();
   });
 });
