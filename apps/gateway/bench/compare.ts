@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LoadResult, load } from './load.js';
+import { type LoadResult, load, median } from './load.js';
 import { benchDatabase, children, pin, prepareDatabase, repoRoot, startGateway, startMockUpstream } from './setup.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -31,11 +31,6 @@ async function buildBaseline(revision: string): Promise<string> {
   run('npm', ['ci', '--no-audit', '--no-fund'], dir);
   run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], dir);
   return dir;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 async function main(): Promise<void> {

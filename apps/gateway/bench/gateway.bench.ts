@@ -16,11 +16,10 @@
  */
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type LoadResult, load, type Target, timeToFirstToken } from './load.js';
+import { type LoadResult, load, median, type Target, timeToFirstToken } from './load.js';
 import {
   benchDatabase,
   children,
@@ -28,11 +27,11 @@ import {
   idlePriority,
   pin,
   prepareDatabase,
-  repoRoot,
   startGateway,
   startMockUpstream,
   track,
   waitFor,
+  writeBenchmarkSection,
 } from './setup.js';
 
 const require = createRequire(import.meta.url);
@@ -48,15 +47,6 @@ type Round = { c1: LoadResult; c50: LoadResult };
 
 /** One target's figures in one layout: every round, and each figure's median over the rounds. */
 type Row = { name: string; rounds: Round[]; c1: LoadResult; c50: LoadResult; ttft: { p50: number; p99: number } };
-
-function median(values: number[]): number {
-  const sorted = values.filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const middle = sorted.length / 2;
-  return Number.isInteger(middle)
-    ? ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
-    : (sorted[Math.floor(middle)] as number);
-}
 
 /** Each figure of a point, the median of its rounds (errors are summed). */
 function medianResult(results: LoadResult[]): LoadResult {
@@ -271,15 +261,7 @@ async function main(): Promise<void> {
   ].join('\n');
   console.log(`\n${table}`);
 
-  const docs = join(repoRoot, 'docs', 'benchmarks.md');
-  const current = await readFile(docs, 'utf8').catch(() => '# Benchmarks\n');
-  const start = '<!-- bench:gateway:start -->';
-  const end = '<!-- bench:gateway:end -->';
-  const section = `${start}\n${table}\n${end}`;
-  const next = current.includes(start)
-    ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), section)
-    : `${current.trimEnd()}\n\n## Gateway\n\n${section}\n`;
-  await writeFile(docs, next);
+  const docs = await writeBenchmarkSection('gateway', 'Gateway', table);
   console.log(`\nwrote ${docs}`);
 
   await database.drop();

@@ -6,14 +6,12 @@
  * are printed, and written to docs/benchmarks.md. Needs DATABASE_URL (a PostgreSQL server on this
  * machine); with PGlite there is no server process to measure.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createDb } from '@synthwell/db';
 import pino from 'pino';
 import type { GatewayConfig } from '../src/config/env.js';
 import { UsageLedger, type UsageRecord } from '../src/metering/usage-ledger.js';
 import { cpuSpentUs, readCpu } from './load.js';
-import { benchDatabase, prepareDatabase, repoRoot } from './setup.js';
+import { benchDatabase, prepareDatabase, writeBenchmarkSection } from './setup.js';
 
 /** Batch size → how many batches of it are written (enough CPU time to read at /proc's 10 ms resolution). */
 const SERIES: ReadonlyArray<readonly [number, number]> = [
@@ -102,17 +100,7 @@ async function main(): Promise<void> {
   ].join('\n');
   console.log(`\n${table}`);
 
-  const docs = join(repoRoot, 'docs', 'benchmarks.md');
-  const current = await readFile(docs, 'utf8');
-  const start = '<!-- bench:ledger:start -->';
-  const end = '<!-- bench:ledger:end -->';
-  const section = `${start}\n${table}${end}`;
-  await writeFile(
-    docs,
-    current.includes(start)
-      ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), section)
-      : `${current.trimEnd()}\n\n## Usage ledger\n\n${section}\n`,
-  );
+  const docs = await writeBenchmarkSection('ledger', 'Usage ledger', table);
   console.log(`wrote ${docs}`);
 }
 

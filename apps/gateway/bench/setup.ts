@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -184,4 +184,23 @@ export async function startGateway(
   await waitFor(`http://127.0.0.1:${port}/readyz`);
   if (child.exitCode !== null) throw new Error('gateway exited');
   return child.pid as number;
+}
+
+/**
+ * Puts `text` between the `<!-- bench:<name>:start/end -->` markers of docs/benchmarks.md, or, the
+ * first time, under a new `## <heading>` at the end; returns the file's path.
+ */
+export async function writeBenchmarkSection(name: string, heading: string, text: string): Promise<string> {
+  const docs = join(repoRoot, 'docs', 'benchmarks.md');
+  const current = await readFile(docs, 'utf8').catch(() => '# Benchmarks\n');
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const section = `${start}\n${text.trimEnd()}\n${end}`;
+  await writeFile(
+    docs,
+    current.includes(start)
+      ? current.replace(new RegExp(`${start}[\\s\\S]*${end}`), section)
+      : `${current.trimEnd()}\n\n## ${heading}\n\n${section}\n`,
+  );
+  return docs;
 }
