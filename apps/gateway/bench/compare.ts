@@ -6,6 +6,10 @@
  * checked out into a temporary git worktree and built there (npm ci, turbo build), which takes a few
  * minutes; BENCH_BASELINE_DIR=<a built checkout> skips that.
  *
+ * With DATABASE_URL each gateway has a database of its own, migrated by its own checkout's migrations
+ * (a change to the schema is part of what is compared), and the CPU of each database's backends is
+ * counted per request beside the gateway's. Without it both share one embedded database.
+ *
  * BENCH_LAYOUT=pinned (default) puts the load generator and the upstream on core 0 and the gateway
  * under load on core 1; shared lets every process run anywhere. BENCH_CONCURRENCY defaults to 50.
  */
@@ -40,19 +44,38 @@ async function main(): Promise<void> {
   if (!baselineDir) throw new Error('usage: npm run bench:compare -- <git revision> (or BENCH_BASELINE_DIR=<dir>)');
 
   const upstream = await startMockUpstream();
+  const upstreamEnv = { SYNTHWELL_PROVIDER_MOCK_BASE_URL: `http://127.0.0.1:${upstream.port}/v1` };
   const database = await benchDatabase();
-  const key = await prepareDatabase(database.url);
-  const env = {
-    DATABASE_URL: database.url,
-    SYNTHWELL_PROVIDER_MOCK_BASE_URL: `http://127.0.0.1:${upstream.port}/v1`,
-  };
+  // The baseline's own migrations, run by its own CLI; then the same seed as this checkout's.
+  const baselineMigrate = async (url: string) =>
+    execFileSync('node', [join(baselineDir, 'packages/db/dist/cli.js'), 'migrate', 'deploy'], {
+      env: { ...process.env, DATABASE_URL: url },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  const separate = !database.embedded;
+  const baselineDatabase = database;
+  const key = await prepareDatabase(database.url, separate ? baselineMigrate : undefined);
+  const ownDatabase = separate ? await benchDatabase() : database;
+  const ownKey = separate ? await prepareDatabase(ownDatabase.url) : key;
   const gateways = [
     {
       name: 'baseline',
       port: 4921,
-      pid: await startGateway(4921, env, join(baselineDir, 'apps/gateway/dist/main.js')),
+      key,
+      database: baselineDatabase,
+      pid: await startGateway(
+        4921,
+        { ...upstreamEnv, DATABASE_URL: baselineDatabase.url },
+        join(baselineDir, 'apps/gateway/dist/main.js'),
+      ),
     },
-    { name: 'this checkout', port: 4922, pid: await startGateway(4922, env) },
+    {
+      name: 'this checkout',
+      port: 4922,
+      key: ownKey,
+      database: ownDatabase,
+      pid: await startGateway(4922, { ...upstreamEnv, DATABASE_URL: ownDatabase.url }),
+    },
   ];
   pin(process.pid, LAYOUT === 'pinned' ? '0' : '0-1');
   pin(upstream.pid, LAYOUT === 'pinned' ? '0' : '0-1');
@@ -69,27 +92,28 @@ async function main(): Promise<void> {
       const result = await load(
         {
           url: `http://127.0.0.1:${gateway.port}/v1/chat/completions`,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.key}` },
           body,
         },
         CONCURRENCY,
         SECONDS,
         1,
-        { upstream: upstream.pid, gateway: gateway.pid },
+        { upstream: upstream.pid, gateway: gateway.pid, ...(separate ? { database: gateway.database.pids } : {}) },
       );
       results.get(gateway.name)?.push(result);
       console.log(
-        `round ${round + 1} ${gateway.name}: ${result.rps.toFixed(0)} req/s, gateway ${result.cpuUsPerRequest.gateway?.toFixed(0)} µs/request, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, errors ${result.errors}`,
+        `round ${round + 1} ${gateway.name}: ${result.rps.toFixed(0)} req/s, gateway ${result.cpuUsPerRequest.gateway?.toFixed(0)} µs/request, database ${result.cpuUsPerRequest.database?.toFixed(1) ?? '-'} µs/request, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, errors ${result.errors}`,
       );
     }
   }
   console.log(`\n${LAYOUT} layout, concurrency ${CONCURRENCY}, medians of ${ROUNDS} rounds of ${SECONDS} s:`);
   for (const [name, runs] of results) {
     console.log(
-      `${name}: ${median(runs.map((run) => run.rps)).toFixed(0)} req/s, gateway ${median(runs.map((run) => run.cpuUsPerRequest.gateway ?? Number.NaN)).toFixed(0)} µs/request, p50 ${median(runs.map((run) => run.p50)).toFixed(2)} ms, p99 ${median(runs.map((run) => run.p99)).toFixed(2)} ms`,
+      `${name}: ${median(runs.map((run) => run.rps)).toFixed(0)} req/s, gateway ${median(runs.map((run) => run.cpuUsPerRequest.gateway ?? Number.NaN)).toFixed(0)} µs/request, database ${median(runs.map((run) => run.cpuUsPerRequest.database ?? Number.NaN)).toFixed(1)} µs/request, p50 ${median(runs.map((run) => run.p50)).toFixed(2)} ms, p99 ${median(runs.map((run) => run.p99)).toFixed(2)} ms`,
     );
   }
   await database.drop();
+  if (separate) await ownDatabase.drop();
   for (const child of children) child.kill('SIGTERM');
   if (built) execFileSync('git', ['worktree', 'remove', '--force', built], { cwd: repoRoot, stdio: 'ignore' });
   process.exit(0);

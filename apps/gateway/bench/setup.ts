@@ -3,6 +3,7 @@
  * plan, key and model, the mock upstream, and gateway processes started as main.ts starts them.
  */
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -90,7 +91,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     return { url: message.url, embedded: true, pids: async () => [child.pid as number], drop: async () => undefined };
   }
   const admin = createDb(serverUrl, { poolSize: 1 });
-  const name = `sw_bench_${Date.now()}`;
+  const name = `sw_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
   await admin.$executeRawUnsafe(`CREATE DATABASE "${name}"`);
   await admin.$disconnect();
   const url = new URL(serverUrl);
@@ -117,9 +118,15 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   };
 }
 
-/** Migrates and seeds `url` with a plan no benchmark can exhaust and a model on the mock upstream; returns an API key. */
-export async function prepareDatabase(url: string): Promise<string> {
-  await migrateDeploy(url);
+/**
+ * Migrates `url` (with this checkout's migrations unless `migrate` says otherwise) and seeds it with a
+ * plan no benchmark can exhaust and a model on the mock upstream; returns an API key.
+ */
+export async function prepareDatabase(
+  url: string,
+  migrate: (url: string) => Promise<unknown> = migrateDeploy,
+): Promise<string> {
+  await migrate(url);
   const db = createDb(url, { poolSize: 2 });
   await seedCatalog(db);
   const plan = await db.plan.create({

@@ -1,4 +1,13 @@
-export { type CreateDbOptions, createDb, type Db, pingDb, type Sql, sqlOf, type Tx } from './client.js';
+export {
+  type CreateDbOptions,
+  createDb,
+  type Db,
+  pingDb,
+  type Sql,
+  type SqlTransaction,
+  sqlOf,
+  type Tx,
+} from './client.js';
 export {
   EMBEDDED_PORT,
   type EmbeddedPostgres,

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sqlOf } from '@synthwell/db';
 import { createAccount, createTestDatabase, type TestDatabase } from '@synthwell/db/testing';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -53,7 +54,7 @@ describe('the usage ledger', () => {
   const withCountedWrites = (instance: string) => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const counted = ledger(instance);
-    const writes = vi.spyOn(counted as unknown as { write(json: Buffer): Promise<void> }, 'write');
+    const writes = vi.spyOn(counted as unknown as { write(batch: unknown): Promise<void> }, 'write');
     return { ledger: counted, writes };
   };
   /** Lets every callback the settled promises queued run: one turn of the event loop, not a delay. */
@@ -72,6 +73,114 @@ describe('the usage ledger', () => {
     expect(await daily('batch-model')).toMatchObject({ requests: 30, promptTokens: 300n, completionTokens: 150n });
     await first.onModuleDestroy();
   });
+
+  it('writes a batch that repeats some requests once each, counting only the new ones', async () => {
+    const live = ledger('f');
+    const written = Array.from({ length: 20 }, () => record({ model: 'mixed-model' }));
+    for (const item of written) live.record(item);
+    await live.flush();
+    const copy = vi.spyOn(live as unknown as { copy(json: Buffer): Promise<boolean> }, 'copy');
+    // A batch whose first attempt committed but whose answer was lost, with newer records after it.
+    for (const item of [...written, ...Array.from({ length: 5 }, () => record({ model: 'mixed-model' }))]) {
+      live.record(item);
+    }
+    await live.flush();
+    // On a PostgreSQL server, COPY refuses the batch and the idempotent statement writes it.
+    if (database.kind === 'postgres') await expect(copy.mock.results[0]?.value).resolves.toBe(false);
+    expect(await database.db.usageEvent.count({ where: { model: 'mixed-model' } })).toBe(25);
+    expect(await daily('mixed-model')).toMatchObject({ requests: 25, promptTokens: 250n, completionTokens: 125n });
+    await live.onModuleDestroy();
+  });
+
+  it('keeps every field as recorded, whatever characters the strings hold', async () => {
+    const live = ledger('g');
+    const odd = record({
+      model: 'tab\there, new\nline, carriage\rreturn, back\\slash \\N, quote " and ünïcödé 🙂',
+      provider: null,
+      apiKeyId: 'key_x',
+      outcome: 'client_closed',
+      promptTokens: 2_000_000,
+      createdAt: new Date('2026-11-26T23:59:59.999Z'),
+    });
+    // In a batch big enough to go by COPY on a PostgreSQL server.
+    live.record(odd);
+    for (let i = 0; i < 24; i++) live.record(record({ model: 'plain-model' }));
+    await live.flush();
+    const event = await database.db.usageEvent.findUniqueOrThrow({ where: { requestId: odd.requestId } });
+    expect(event).toMatchObject({
+      model: odd.model,
+      provider: null,
+      apiKeyId: 'key_x',
+      outcome: 'client_closed',
+      promptTokens: 2_000_000,
+      createdAt: odd.createdAt,
+    });
+    const rollup = await daily(odd.model);
+    expect(rollup?.day.toISOString()).toBe('2026-11-26T00:00:00.000Z');
+    await live.onModuleDestroy();
+  });
+
+  it('writes fresh batches of 20 or more by COPY on a PostgreSQL server', async () => {
+    const live = ledger('h');
+    const copy = vi.spyOn(live as unknown as { copy(json: Buffer): Promise<boolean> }, 'copy');
+    for (let i = 0; i < 3; i++) live.record(record({ model: 'copy-model' }));
+    await live.flush();
+    // A handful costs less by the one statement.
+    expect(copy).not.toHaveBeenCalled();
+    for (let i = 0; i < 30; i++) live.record(record({ model: 'copy-model', promptTokens: 1 }));
+    await live.flush();
+    expect(await database.db.usageEvent.count({ where: { model: 'copy-model' } })).toBe(33);
+    expect(await daily('copy-model')).toMatchObject({ requests: 33, promptTokens: 60n });
+    // PGlite has no COPY FROM STDIN: there every batch goes by the statement.
+    if (database.kind === 'postgres') await expect(copy.mock.results[0]?.value).resolves.toBe(true);
+    else expect(copy).not.toHaveBeenCalled();
+    await live.onModuleDestroy();
+  });
+
+  it('deletes a user’s usage with the user', async () => {
+    const leaving = (await createAccount(database.db)).user.id;
+    const live = ledger('i');
+    for (let i = 0; i < 30; i++) live.record(record({ model: 'leaving-model', userId: leaving }));
+    live.record(record({ model: 'leaving-model' }));
+    await live.flush();
+    await database.db.user.delete({ where: { id: leaving } });
+    expect(await database.db.usageEvent.count({ where: { userId: leaving } })).toBe(0);
+    expect(await database.db.usageEvent.count({ where: { model: 'leaving-model' } })).toBe(1);
+    await live.onModuleDestroy();
+  });
+
+  it.runIf(process.env.DATABASE_URL).each(['COPY', 'the idempotent statement'])(
+    'leaves no usage behind for a user deleted while their batch waits for the user’s lock (%s)',
+    async (path) => {
+      const leaving = (await createAccount(database.db)).user.id;
+      const live = ledger('j');
+      if (path !== 'COPY') (live as unknown as { copies: Promise<boolean> }).copies = Promise.resolve(false);
+      let flushed: Promise<void> | undefined;
+      await sqlOf(database.db).transaction(async (deleter) => {
+        await deleter.query('DELETE FROM users WHERE id = $1', [leaving]);
+        for (let i = 0; i < 20; i++) live.record(record({ model: `race-model-${path}`, userId: leaving }));
+        live.record(record({ model: `race-model-${path}` }));
+        let done = false;
+        flushed = live.flush().finally(() => {
+          done = true;
+        });
+        // The batch's lock on the user waits for this delete's transaction to end.
+        const lockWaits = async (): Promise<number> => {
+          const { rows } = await deleter.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM pg_locks waiting JOIN pg_locks held ON held.transactionid = waiting.transactionid
+             WHERE NOT waiting.granted AND held.granted AND held.pid = pg_backend_pid()`,
+          );
+          return rows[0]?.n ?? 0;
+        };
+        while (!done && (await lockWaits()) === 0) await new Promise((next) => setImmediate(next));
+      });
+      await flushed;
+      expect(await database.db.usageEvent.count({ where: { userId: leaving } })).toBe(0);
+      expect(await database.db.usageEvent.count({ where: { model: `race-model-${path}` } })).toBe(1);
+      expect(await database.db.usageDaily.count({ where: { userId: leaving } })).toBe(0);
+      await live.onModuleDestroy();
+    },
+  );
 
   it('replays journaled records after a crash, exactly once, even if some were already committed', async () => {
     const crashed = ledger('b');

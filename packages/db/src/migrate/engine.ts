@@ -110,12 +110,33 @@ function withCharColumns<T extends object>(queryable: T): T {
           return result;
         };
       }
+      if (prop === 'executeScript') return (script: string) => executeWhole(target as ScriptTarget, script);
       if (prop === 'startTransaction' || prop === 'connect' || prop === 'connectToShadowDb') {
         return async (...args: unknown[]) => withCharColumns((await value.apply(target, args)) as object);
       }
       return value.bind(target);
     },
   });
+}
+
+/** What `executeScript` needs of the pg adapter: its pool or client, and its error mapping. */
+interface ScriptTarget {
+  underlyingDriver(): { query(text: string): Promise<unknown> };
+  onError(error: unknown): never;
+}
+
+/**
+ * Runs a migration script as one simple query, the way psql and Prisma's native engine run it. The
+ * pg adapter's own `executeScript` splits the script at every `;`, which breaks any statement with a
+ * semicolon inside it (a function body, a string, a comment). One simple query also makes a
+ * migration all or nothing: the server runs a multi-statement query in one transaction.
+ */
+async function executeWhole(target: ScriptTarget, script: string): Promise<void> {
+  try {
+    await target.underlyingDriver().query(script);
+  } catch (error) {
+    target.onError(error);
+  }
 }
 
 export interface EngineHandle {
