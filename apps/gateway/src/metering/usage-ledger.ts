@@ -41,7 +41,7 @@ const MAX_BATCH = 5_000;
  * and costs the server about 0.8 ms plus 4.5 µs per record; the single idempotent statement about
  * 0.6 ms plus 13 µs per record (`npm run bench:ledger`): they cost the same at about 20 records.
  */
-const COPY_FROM = 20;
+export const COPY_FROM = 20;
 
 /**
  * The usage ledger. The guarantee: a record is acknowledged when `record()` returns, which callers do
