@@ -54,7 +54,7 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.GATEWAY_PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 WORKDIR /app/apps/gateway
-CMD ["node", "--enable-source-maps", "dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=32", "dist/main.js"]
 
 # A synthetic-data worker serves only its probes (/healthz, /readyz) on SYNTHETIC_WORKER_HEALTH_PORT:
 # it needs REDIS_URL, stops cleanly on SIGTERM by handing its running jobs back to the queue, and a

@@ -10,6 +10,9 @@
  * (a change to the schema is part of what is compared), and the CPU of each database's backends is
  * counted per request beside the gateway's. Without it both share one embedded database.
  *
+ * BENCH_GATEWAY_NODE_ARGS are Node options for both gateways; BENCH_BASELINE_NODE_ARGS, if set, for
+ * the baseline's instead (to compare options on one build, with BENCH_BASELINE_DIR=<this checkout>).
+ *
  * BENCH_LAYOUT=pinned (default) puts the load generator and the upstream on core 0 and the gateway
  * under load on core 1; shared lets every process run anywhere. BENCH_CONCURRENCY defaults to 50.
  */
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
         4921,
         { ...upstreamEnv, DATABASE_URL: baselineDatabase.url },
         join(baselineDir, 'apps/gateway/dist/main.js'),
+        process.env.BENCH_BASELINE_NODE_ARGS ?? process.env.BENCH_GATEWAY_NODE_ARGS,
       ),
     },
     {

@@ -162,14 +162,21 @@ export async function prepareDatabase(
   return key;
 }
 
-/** Starts a gateway (`main` defaults to this checkout's build) as main.ts runs it; returns its pid. */
+/** The Node options the gateway runs with: its start script, the runner and its Docker image pass them. */
+const GATEWAY_NODE_ARGS = ['--max-semi-space-size=32'];
+
+/**
+ * Starts a gateway (`main` defaults to this checkout's build) as it runs in production; returns its
+ * pid. `nodeArgs` come after the gateway's own Node options, so they can override them.
+ */
 export async function startGateway(
   port: number,
   env: Record<string, string>,
   main = join(gatewayRoot, 'dist', 'main.js'),
+  nodeArgs = process.env.BENCH_GATEWAY_NODE_ARGS,
 ): Promise<number> {
   const child = track(
-    spawn(process.execPath, [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), main], {
+    spawn(process.execPath, [...GATEWAY_NODE_ARGS, ...(nodeArgs?.split(' ').filter(Boolean) ?? []), main], {
       env: {
         PATH: process.env.PATH,
         GATEWAY_PORT: String(port),

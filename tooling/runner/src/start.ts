@@ -81,6 +81,8 @@ async function main(): Promise<void> {
       name: 'gateway',
       url: gatewayUrl,
       entry: require.resolve('@synthwell/gateway/package.json').replace('package.json', 'dist/main.js'),
+      // As the gateway's start script and Docker image run it (docs/operations.md, "Node options").
+      nodeArgs: ['--max-semi-space-size=32'],
       env: {
         ...shared,
         GATEWAY_PORT: String(env.GATEWAY_PORT),
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop(0));
 
   for (const service of services) {
-    const child = spawn(process.execPath, ['--enable-source-maps', service.entry], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...(service.nodeArgs ?? []), service.entry], {
       env: service.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
