@@ -68,5 +68,8 @@ export function copyRows(records: readonly StoredRecord[], users: ReadonlySet<st
     total.images += record.images;
     total.records += record.records;
   }
-  return { text: Buffer.from(text, 'utf8'), count, totals: [...totals.values()] };
+  // In key order, so that writers adding to the same rollup rows lock them in the same order and
+  // cannot deadlock one another.
+  const sorted = [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, total]) => total);
+  return { text: Buffer.from(text, 'utf8'), count, totals: sorted };
 }
