@@ -1,6 +1,6 @@
 /**
  * `npm run bench:compare -- <git revision>`: this checkout's gateway against the gateway at another
- * revision, on the same database, upstream and machine state. Both run side by side and are driven
+ * revision, on the same database server, upstream and machine state. Both run side by side and are driven
  * alternately (BENCH_ROUNDS rounds of BENCH_SECONDS each, the order flipped every round), so a machine
  * that speeds up or slows down during the run affects both alike; medians are printed. The revision is
  * checked out into a temporary git worktree and built there (npm ci, turbo build), which takes a few
@@ -48,17 +48,16 @@ async function main(): Promise<void> {
 
   const upstream = await startMockUpstream();
   const upstreamEnv = { SYNTHWELL_PROVIDER_MOCK_BASE_URL: `http://127.0.0.1:${upstream.port}/v1` };
-  const database = await benchDatabase();
+  const baselineDatabase = await benchDatabase();
   // The baseline's own migrations, run by its own CLI; then the same seed as this checkout's.
   const baselineMigrate = async (url: string) =>
     execFileSync('node', [join(baselineDir, 'packages/db/dist/cli.js'), 'migrate', 'deploy'], {
       env: { ...process.env, DATABASE_URL: url },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-  const separate = !database.embedded;
-  const baselineDatabase = database;
-  const key = await prepareDatabase(database.url, separate ? baselineMigrate : undefined);
-  const ownDatabase = separate ? await benchDatabase() : database;
+  const separate = !baselineDatabase.embedded;
+  const key = await prepareDatabase(baselineDatabase.url, separate ? baselineMigrate : undefined);
+  const ownDatabase = separate ? await benchDatabase() : baselineDatabase;
   const ownKey = separate ? await prepareDatabase(ownDatabase.url) : key;
   const gateways = [
     {
@@ -116,7 +115,7 @@ async function main(): Promise<void> {
       `${name}: ${median(runs.map((run) => run.rps)).toFixed(0)} req/s, gateway ${median(runs.map((run) => run.cpuUsPerRequest.gateway ?? Number.NaN)).toFixed(0)} µs/request, database ${median(runs.map((run) => run.cpuUsPerRequest.database ?? Number.NaN)).toFixed(1)} µs/request, p50 ${median(runs.map((run) => run.p50)).toFixed(2)} ms, p99 ${median(runs.map((run) => run.p99)).toFixed(2)} ms`,
     );
   }
-  await database.drop();
+  await baselineDatabase.drop();
   if (separate) await ownDatabase.drop();
   for (const child of children) child.kill('SIGTERM');
   if (built) execFileSync('git', ['worktree', 'remove', '--force', built], { cwd: repoRoot, stdio: 'ignore' });
