@@ -110,7 +110,10 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     },
     drop: async () => {
       for (const child of children) child.kill('SIGTERM');
-      await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : null)));
+      // A child killed by a signal has no exit code, only a signal code: it has exited too.
+      await Promise.all(
+        children.map((child) => (child.exitCode === null && child.signalCode === null ? once(child, 'exit') : null)),
+      );
       const cleanup = createDb(serverUrl, { poolSize: 1 });
       await cleanup.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
       await cleanup.$disconnect();
