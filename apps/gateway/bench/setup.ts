@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createDb, migrateDeploy, newId } from '@synthwell/db';
 import { seedCatalog } from '@synthwell/db/seed';
 import { createApiKey, createUser, subscribe } from '@synthwell/db/testing';
+import { GATEWAY_NODE_OPTIONS } from '../src/node-options.js';
 
 export const here = dirname(fileURLToPath(import.meta.url));
 export const gatewayRoot = resolve(here, '..', '..');
@@ -165,9 +166,6 @@ export async function prepareDatabase(
   return key;
 }
 
-/** The Node options the gateway runs with: its start script, the runner and its Docker image pass them. */
-const GATEWAY_NODE_ARGS = ['--max-semi-space-size=32'];
-
 /**
  * Starts a gateway (`main` defaults to this checkout's build) as it runs in production; returns its
  * pid. `nodeArgs` come after the gateway's own Node options, so they can override them.
@@ -179,7 +177,7 @@ export async function startGateway(
   nodeArgs = process.env.BENCH_GATEWAY_NODE_ARGS,
 ): Promise<number> {
   const child = track(
-    spawn(process.execPath, [...GATEWAY_NODE_ARGS, ...(nodeArgs?.split(' ').filter(Boolean) ?? []), main], {
+    spawn(process.execPath, [...GATEWAY_NODE_OPTIONS, ...(nodeArgs?.split(' ').filter(Boolean) ?? []), main], {
       env: {
         PATH: process.env.PATH,
         GATEWAY_PORT: String(port),

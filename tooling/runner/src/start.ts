@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, type EmbeddedPostgres, migrateDeploy, startEmbeddedPostgres } from '@synthwell/db';
 import { seed } from '@synthwell/db/seed';
+import { GATEWAY_NODE_OPTIONS } from '@synthwell/gateway/node-options';
 import { ConfigError } from '@synthwell/server';
 import { loadRunnerEnv } from './env.js';
 import { loadOrCreateDevCredentials, loadOrCreateSecrets, writeDevCredentials } from './state.js';
@@ -81,8 +82,7 @@ async function main(): Promise<void> {
       name: 'gateway',
       url: gatewayUrl,
       entry: require.resolve('@synthwell/gateway/package.json').replace('package.json', 'dist/main.js'),
-      // As the gateway's start script and Docker image run it (docs/operations.md, "Node options").
-      nodeArgs: ['--max-semi-space-size=32'],
+      nodeArgs: GATEWAY_NODE_OPTIONS,
       env: {
         ...shared,
         GATEWAY_PORT: String(env.GATEWAY_PORT),

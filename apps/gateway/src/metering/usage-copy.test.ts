@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { copyRows } from './usage-copy.js';
-import type { StoredRecord } from './usage-ledger.js';
+import type { StoredRecord, UsageRecord } from './usage-ledger.js';
+import { stored, usageRecord } from './usage-record.fixture.js';
 
-const record = (overrides: Partial<StoredRecord> = {}): StoredRecord => ({
-  requestId: 'req_1',
-  userId: 'usr_a',
-  apiKeyId: 'key_1',
-  feature: 'chat',
-  model: 'sw-ngram-mini',
-  provider: 'local',
-  promptTokens: 10,
-  completionTokens: 5,
-  images: 0,
-  records: 0,
-  latencyMs: 3,
-  status: 200,
-  outcome: 'ok',
-  createdAt: '2026-11-26T23:59:59.999Z',
-  ...overrides,
-});
+const record = (overrides: Partial<UsageRecord> = {}): StoredRecord =>
+  stored(usageRecord({ createdAt: new Date('2026-11-26T23:59:59.999Z'), ...overrides }));
 
 describe('the rows of a COPY batch', () => {
   it('are one line per record in the column order, with nulls as \\N and special characters escaped', () => {
@@ -40,7 +26,7 @@ describe('the rows of a COPY batch', () => {
     const rows = copyRows(
       [
         record({ userId: 'usr_b', promptTokens: 1, completionTokens: 2 }),
-        record({ userId: 'usr_a', createdAt: '2026-11-27T00:00:00.000Z', images: 2 }),
+        record({ userId: 'usr_a', createdAt: new Date('2026-11-27T00:00:00.000Z'), images: 2 }),
         record({ userId: 'usr_b', promptTokens: 3, completionTokens: 4, records: 7 }),
         record({ userId: 'usr_a', feature: 'image', model: 'canvas' }),
       ],

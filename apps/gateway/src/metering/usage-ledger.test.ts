@@ -7,6 +7,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GatewayConfig } from '../config/env.js';
 import { UsageLedger, type UsageRecord } from './usage-ledger.js';
+import { usageRecord } from './usage-record.fixture.js';
 
 describe('the usage ledger', () => {
   let database: TestDatabase;
@@ -33,23 +34,8 @@ describe('the usage ledger', () => {
       pino({ level: 'silent' }),
     );
   let sequence = 0;
-  const record = (overrides: Partial<UsageRecord> = {}): UsageRecord => ({
-    requestId: `req_ledger_${sequence++}`,
-    userId,
-    apiKeyId: null,
-    feature: 'chat',
-    model: 'sw-ngram-mini',
-    provider: 'local',
-    promptTokens: 10,
-    completionTokens: 5,
-    images: 0,
-    records: 0,
-    latencyMs: 3,
-    status: 200,
-    outcome: 'ok',
-    createdAt: new Date('2026-11-26T10:00:00Z'),
-    ...overrides,
-  });
+  const record = (overrides: Partial<UsageRecord> = {}): UsageRecord =>
+    usageRecord({ requestId: `req_ledger_${sequence++}`, userId, ...overrides });
   /** A ledger on fake timers whose batch statements are counted (and still run). */
   const withCountedWrites = (instance: string) => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
